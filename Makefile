@@ -1,0 +1,54 @@
+# Two commands do everything on a fresh machine with only Python 3.11: `make run`, `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+# The local demo switches the staff second factor off (the UI shows a banner saying so);
+# `STAFF_2FA_REQUIRED=true make run` tries the real login with an authenticator app.
+STAFF_2FA_REQUIRED ?= false
+
+.PHONY: run test lint messages clean-var help
+
+help:
+	@echo "make run   - install, migrate, load demo data, start web + worker + beat on http://127.0.0.1:8000"
+	@echo "make test  - install and run the whole test suite"
+	@echo "make lint  - ruff"
+	@echo "make messages - refresh and compile the translation catalogues (needs GNU gettext)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+run: $(VENV)/.runtime-installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "=================================================================="
+	@echo " Balikpapan KLA is starting on  http://127.0.0.1:8000"
+	@echo " Staff login:                   http://127.0.0.1:8000/akun/masuk/"
+	@echo "   e.g. petugas / Demo-KLA-2026 (other accounts listed above)"
+	@echo " Emails that would be sent:     var/mail/"
+	@echo " Stop everything with Ctrl-C."
+	@echo "=================================================================="
+	STAFF_2FA_REQUIRED=$(STAFF_2FA_REQUIRED) $(BIN)/honcho -f Procfile.dev start
+
+test: $(VENV)/.dev-installed
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+messages: $(VENV)/.dev-installed
+	$(BIN)/python manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean-var:
+	rm -rf var/

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # The reporter has no account: reports are anonymous.
+    VOLUNTEER = "volunteer", _("RT volunteer")
+    OFFICER = "officer", _("Case officer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    HEAD = "head", _("Head of agency")
+    ADMIN = "admin", _("System administrator")
+
+
+# Agency staff log in with a second factor; RT volunteers do not (see README, Accounts).
+STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
+
+
+class KlaUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    rts = models.ManyToManyField(
+        "areas.RT",
+        blank=True,
+        related_name="volunteers",
+        verbose_name=_("RTs"),
+        help_text=_("The RTs an RT volunteer works in."),
+    )
+
+    objects = KlaUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_known"),
+            # Only system administrators use Django's admin site.
+            models.CheckConstraint(
+                condition=models.Q(is_staff=False) | models.Q(role=Role.ADMIN), name="user_admin_site_only_for_admins"
+            ),
+        ]
+
+    @property
+    def is_agency_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return settings.STAFF_2FA_REQUIRED and self.is_agency_staff

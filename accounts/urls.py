@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("verifikasi/", views.verify, name="verify"),
+    path("2fa/pasang/", views.totp_setup, name="totp_setup"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
+]

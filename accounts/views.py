@@ -1,0 +1,96 @@
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.errors import DomainError
+
+from . import services
+from .forms import TokenForm
+
+
+def _safe_next(request, default="core:staff_home"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self):
+        user = self.request.user
+        # A password has just been checked; the second factor never has been at this point.
+        if user.needs_second_factor:
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            url = reverse("accounts:verify" if has_device else "accounts:totp_setup")
+            next_url = self.get_redirect_url()
+            return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+        return super().get_success_url()
+
+
+@never_cache
+@login_required
+def verify(request):
+    """Second step of the login: the TOTP code."""
+    if request.user.is_verified() or not request.user.needs_second_factor:
+        return redirect(_safe_next(request))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect("accounts:totp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_check(device=device, token=form.cleaned_data["token"])
+        except DomainError as exc:
+            form.add_error("token", exc.message)
+        else:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+    return render(request, "accounts/verify.html", {"form": form, "next": _safe_next(request, default="")})
+
+
+@never_cache
+@login_required
+def totp_setup(request):
+    """First login of a staff member: scan the QR code, prove it with one code."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:verify")
+    device = services.totp_device_start(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_device_confirm(device=device, token=form.cleaned_data["token"])
+        except DomainError as exc:
+            form.add_error("token", exc.message)
+        else:
+            otp_login(request, device)
+            messages.success(request, _("Two-step login is set up. Keep your phone safe."))
+            return redirect(_safe_next(request))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    context = {
+        "form": form,
+        "qr_data_uri": "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"),
+        "secret": base64.b32encode(device.bin_key).decode("ascii"),
+        "next": _safe_next(request, default=""),
+    }
+    return render(request, "accounts/totp_setup.html", context)
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "core:home"

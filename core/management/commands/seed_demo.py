@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.services import user_create
+from areas.models import RT, Kelurahan
+from areas.services import rt_bulk_import
+
+DEMO_PASSWORD = "Demo-KLA-2026"  # noqa: S105 - printed on purpose; seed_demo refuses to run in production
+
+# RTs in a few kelurahan that the article's figures put high on the list (Utara, Selatan).
+DEMO_RTS = {
+    "Gunung Samarinda": range(1, 11),
+    "Muara Rapak": range(1, 9),
+    "Sepinggan": range(1, 9),
+    "Klandasan Ilir": range(1, 6),
+    "Manggar": range(1, 6),
+}
+
+DEMO_ACCOUNTS = [
+    # username, role, first name, last name, RTs (kelurahan, numbers)
+    ("relawan", Role.VOLUNTEER, "Sari", "Relawan", ("Gunung Samarinda", (1, 2, 3))),
+    ("relawan2", Role.VOLUNTEER, "Budi", "Kader", ("Sepinggan", (1, 2))),
+    ("petugas", Role.OFFICER, "Rina", "Petugas", None),
+    ("petugas2", Role.OFFICER, "Andi", "Konselor", None),
+    ("koordinator", Role.SUPERVISOR, "Dewi", "Koordinator", None),
+    ("kepala", Role.HEAD, "Hadi", "Kepala Dinas", None),
+    ("admin", Role.ADMIN, "Tim", "TI", None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo RTs and one account per role (and, as the product grows, sample data). Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even with DJANGO_DEBUG=false.")
+
+    def handle(self, *args, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _("Refusing to create demo accounts with DJANGO_DEBUG=false. Use --force if you really mean it.")
+            )
+        with transaction.atomic():
+            kelurahan = {k.name: k for k in Kelurahan.objects.filter(name__in=DEMO_RTS)}
+            entries = {(kelurahan[name].pk, number) for name, numbers in DEMO_RTS.items() for number in numbers}
+            created, existing = rt_bulk_import(entries=entries, acting_user=None, source="seed_demo")
+            self.stdout.write(
+                _("RTs: %(created)d created, %(existing)d already present.")
+                % {"created": created, "existing": existing}
+            )
+
+            rows = []
+            for username, role, first_name, last_name, rt_spec in DEMO_ACCOUNTS:
+                if User.objects.filter(username=username).exists():
+                    rows.append((username, role, _("already present, unchanged")))
+                    continue
+                rts = []
+                if rt_spec:
+                    kelurahan_name, numbers = rt_spec
+                    rts = list(RT.objects.filter(kelurahan__name=kelurahan_name, number__in=numbers))
+                user_create(
+                    username=username,
+                    role=role,
+                    password=DEMO_PASSWORD,
+                    first_name=first_name,
+                    last_name=last_name,
+                    email=f"{username}@demo.invalid",
+                    rts=rts,
+                    acting_user=None,
+                )
+                rows.append((username, role, _("created")))
+
+        self.stdout.write("")
+        self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": DEMO_PASSWORD})
+        for username, role, state in rows:
+            self.stdout.write(f"  {username:<12} {Role(role).label:<24} {state}")
+        if settings.STAFF_2FA_REQUIRED:
+            self.stdout.write(
+                _("Staff accounts set up two-step login (TOTP) at their first login: have an authenticator app ready.")
+            )

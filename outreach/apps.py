@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    """RT volunteers' socialisation sessions and groups (filled in by the outreach issue)."""
+
+    name = "outreach"
+    verbose_name = _("Outreach")

@@ -1,0 +1,87 @@
+import os
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Role
+from areas.models import Kelurahan
+from tests.factories import RTFactory, UserFactory
+from tests.services import REQUIRE_SERVICES
+
+
+def pytest_configure(config):
+    if REQUIRE_SERVICES:
+        if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+            raise pytest.UsageError("REQUIRE_SERVICES=1 needs DATABASE_URL pointing to PostgreSQL")
+        if not os.environ.get("REDIS_URL"):
+            raise pytest.UsageError("REQUIRE_SERVICES=1 needs REDIS_URL")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def rt(db):
+    return RTFactory(number=1)
+
+
+@pytest.fixture
+def other_rt(db):
+    return RTFactory(kelurahan=Kelurahan.objects.get(name="Sepinggan"), number=7)
+
+
+@pytest.fixture
+def volunteer(rt):
+    return UserFactory(username="relawan", role=Role.VOLUNTEER, rts=[rt])
+
+
+@pytest.fixture
+def other_volunteer(other_rt):
+    return UserFactory(username="relawan_lain", role=Role.VOLUNTEER, rts=[other_rt])
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="petugas", role=Role.OFFICER)
+
+
+@pytest.fixture
+def other_officer(db):
+    return UserFactory(username="petugas_lain", role=Role.OFFICER)
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="koordinator", role=Role.SUPERVISOR)
+
+
+@pytest.fixture
+def head(db):
+    return UserFactory(username="kepala", role=Role.HEAD)
+
+
+@pytest.fixture
+def sysadmin(db):
+    return UserFactory(username="admin", role=Role.ADMIN)
+
+
+def login_as(client, user):
+    """Log in past both factors, as the real flow would leave the session."""
+    client.force_login(user)
+    if user.needs_second_factor:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def as_user(client):
+    return lambda user: login_as(client, user)

@@ -1,0 +1,69 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = ["/", reverse("accounts:login")]
+
+
+def test_it_serves_the_home_page_in_indonesian_even_to_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="id">' in html
+    assert "Keluar cepat" in html
+    for number in ("tel:112", "tel:110", "tel:129", "wa.me/628111129129"):
+        assert number in html
+
+
+def test_it_switches_to_english_with_the_language_form_and_back(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Quick exit" in html
+
+    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+    assert '<html lang="id">' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_every_public_page_has_a_quick_exit_link_that_works_without_javascript(client, url):
+    html = client.get(url).content.decode()
+
+    link = re.search(r'<a class="quick-exit" href="(https://[^"]+)"[^>]*data-quick-exit', html)
+    assert link, "the quick exit must be a plain link, usable without JavaScript"
+    assert "balikpapan" not in link.group(1).split("?")[0]
+    assert html.index("quick-exit") < html.index("<main"), "quick exit comes first in the page"
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_every_public_page_loads_nothing_from_another_host(client, url):
+    response = client.get(url)
+    html = response.content.decode()
+
+    loaded = re.findall(r'<(?:script|img|link|iframe|source|audio|video)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+    assert loaded
+    for address in loaded:
+        assert address.startswith(("/", "data:")) and not address.startswith("//"), address
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_it_offers_staff_a_login_page(client):
+    response = client.get(reverse("accounts:login"))
+
+    assert response.status_code == 200
+    assert 'name="username"' in response.content.decode()
+
+
+def test_it_answers_healthz(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
