@@ -224,7 +224,9 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Other sites never learn that someone came from here; within the site the browser keeps
+# sending its origin, which Django's CSRF check needs ("no-referrer" makes it "null").
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Public pages load nothing from another host: the policy allows only this origin.

@@ -104,6 +104,13 @@ def test_it_skips_the_second_factor_when_switched_off_and_says_so_in_a_banner(cl
 def test_it_shows_no_demo_banner_when_the_second_factor_is_required(client, settings):
     settings.STAFF_2FA_REQUIRED = True
 
+    assert "Mode demo" not in client.get(LOGIN).content.decode()
+
+
+def test_it_keeps_the_demo_banner_off_public_pages_children_see(client, settings):
+    settings.STAFF_2FA_REQUIRED = False
+
+    assert "Mode demo" in client.get(LOGIN).content.decode()
     assert "Mode demo" not in client.get("/").content.decode()
 
 

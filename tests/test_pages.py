@@ -52,7 +52,7 @@ def test_every_public_page_loads_nothing_from_another_host(client, url):
         assert address.startswith(("/", "data:")) and not address.startswith("//"), address
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_it_offers_staff_a_login_page(client):
