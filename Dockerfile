@@ -12,6 +12,7 @@ COPY . .
 RUN DJANGO_DEBUG=false \
     SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only \
     FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMDAwMDAwMDA= \
+    RECEIPT_CODE_SECRET=build-only-not-a-secret-build-only-not-a-secret \
     ALLOWED_HOSTS=build.invalid \
     python manage.py collectstatic --noinput \
  && useradd --system --home /app kla && mkdir -p /app/var && chown -R kla /app/var

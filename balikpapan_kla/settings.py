@@ -37,6 +37,11 @@ FIELD_ENCRYPTION_KEYS = env.fernet_keys(
     "FIELD_ENCRYPTION_KEYS",
     dev_default=["ZGV2LW9ubHktaW5zZWN1cmUtZmllbGQta2V5LTAwMDA="],
 )
+# Receipt codes are stored only as HMACs under this key of their own (not SECRET_KEY, so the
+# two can be rotated independently; rotating this one makes every old code unusable).
+RECEIPT_CODE_SECRET = env.secret(
+    "RECEIPT_CODE_SECRET", dev_default="dev-only-insecure-receipt-code-secret-0123456789", min_length=32
+)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", dev_default=["127.0.0.1", "localhost", "[::1]", "testserver"], required_in_production=True
 )
@@ -53,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -67,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,7 +208,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
 # Either too many failures for one account or from one address locks out for a while.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Idle timeout: every request renews the session, an idle one ends after 30 minutes.
@@ -273,6 +280,37 @@ STORAGES = {
 # Uploaded files are private: there is no MEDIA_URL, they are served only by audited views.
 MEDIA_ROOT = Path(env.raw("MEDIA_ROOT") or VAR_DIR / "private-media")
 
+# Uploads stay in memory (never a plaintext temporary file on disk) up to the per-file limit.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# --- Reports: attachments, priorities, limits -------------------------------------------------
+
+REPORT_ATTACHMENT_MAX_FILES = 5
+REPORT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+REPORT_ATTACHMENT_MAX_TOTAL_BYTES = 25 * 1024 * 1024
+# Larger images are refused as possible decompression bombs (a phone photo is 12-50 MP).
+REPORT_IMAGE_MAX_PIXELS = 60_000_000
+
+# Response times per priority, in hours (design: "Priority and response times"): acknowledge
+# within, escalate to the supervisor after, escalate to the head of agency after.
+REPORT_RESPONSE_HOURS = {
+    "darurat": {"acknowledge": env.int("DARURAT_ACK_HOURS", default=1, minimum=1), "supervisor": 1, "head": 2},
+    "tinggi": {"acknowledge": env.int("TINGGI_ACK_HOURS", default=24, minimum=1), "supervisor": 24, "head": 48},
+    "biasa": {"acknowledge": env.int("BIASA_ACK_HOURS", default=72, minimum=1), "supervisor": 72, "head": 120},
+}
+# Sexual violence within this many hours is urgent: the forensic window.
+REPORT_FORENSIC_WINDOW_HOURS = 72
+
+# Rate limits ("count/period", period s, m, h or d), counted per client under a keyed hash of
+# the address that lives only in the cache, and for everybody together.
+RATELIMIT_CLIENT_SALT_SECONDS = 24 * 3600
+REPORT_SUBMIT_RATE_CLIENT = env.raw("REPORT_SUBMIT_RATE_CLIENT") or "10/h"
+REPORT_SUBMIT_RATE_GLOBAL = env.raw("REPORT_SUBMIT_RATE_GLOBAL") or "600/m"
+RECEIPT_GUESS_RATE_CLIENT = env.raw("RECEIPT_GUESS_RATE_CLIENT") or "10/15m"
+RECEIPT_GUESS_RATE_GLOBAL = env.raw("RECEIPT_GUESS_RATE_GLOBAL") or "600/m"
+REPORT_MESSAGE_RATE_CLIENT = env.raw("REPORT_MESSAGE_RATE_CLIENT") or "30/h"
+
 # --- API -----------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -288,6 +326,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Pelaporan kekerasan terhadap anak dan penanganan kasus DP3AKB Kota Balikpapan.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads Swagger UI from this server (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "reports.choices.YesNoUnknown"},
 }
 
 # --- Logging: never an address or a user agent ----------------------------------------------

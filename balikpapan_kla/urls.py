@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 if settings.STAFF_2FA_REQUIRED:
     # The admin site then asks for the TOTP code too (django-otp's documented way).
@@ -11,8 +10,10 @@ if settings.STAFF_2FA_REQUIRED:
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("reports.urls")),
     path("akun/", include("accounts.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("reports.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,5 @@
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -6,8 +7,17 @@ from .errors import DomainError
 
 
 def exception_handler(exc, context):
-    """The one place where a domain error becomes a 400, in DRF's error shape."""
+    """The one place where errors get their API shape: {field: [{"message", "code"}, ...]}.
+
+    Domain errors from services and validation errors from serializers look the same, so a
+    client can show each message next to its field and branch on the code.
+    """
     if isinstance(exc, DomainError):
         key = exc.field or "non_field_errors"
         return Response({key: [{"message": str(exc.message), "code": exc.code}]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ValidationError):
+        details = exc.get_full_details()
+        if isinstance(details, list):
+            details = {"non_field_errors": details}
+        return Response(details, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

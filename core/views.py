@@ -1,6 +1,8 @@
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,6 +15,29 @@ from .models import WorkerHeartbeat
 @require_GET
 def home(request):
     return render(request, "core/home.html")
+
+
+@require_GET
+def language(request, code):
+    """Switch language with a plain link: no form, so no CSRF cookie on public pages.
+
+    Only the chosen language is stored, in a cookie that identifies nobody.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @login_and_second_factor_required

@@ -63,5 +63,11 @@ def test_it_gets_every_production_secret_from_the_environment_not_the_file(compo
     assert "SECRET_KEY" not in text and "FIELD_ENCRYPTION_KEYS" not in text
     assert compose["services"]["web"]["env_file"] == ".env"
     example = (ROOT / ".env.example").read_text()
-    for variable in ("SECRET_KEY=", "FIELD_ENCRYPTION_KEYS=", "ALLOWED_HOSTS=", "POSTGRES_PASSWORD="):
+    for variable in (
+        "SECRET_KEY=",
+        "FIELD_ENCRYPTION_KEYS=",
+        "RECEIPT_CODE_SECRET=",
+        "ALLOWED_HOSTS=",
+        "POSTGRES_PASSWORD=",
+    ):
         assert variable in example

@@ -19,16 +19,28 @@ def test_it_serves_the_home_page_in_indonesian_even_to_an_english_browser(client
         assert number in html
 
 
-def test_it_switches_to_english_with_the_language_form_and_back(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert response.status_code == 302
+def test_it_switches_to_english_with_a_plain_link_and_back(client):
+    home = client.get("/").content.decode()
+    assert 'href="/bahasa/en/?next=/"' in home
+
+    response = client.get("/bahasa/en/", {"next": "/lapor/"})
+    assert response.status_code == 302 and response.url == "/lapor/"
 
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Quick exit" in html
 
-    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+    client.get("/bahasa/id/", {"next": "/"})
     assert '<html lang="id">' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/"])
+def test_the_language_switch_never_sends_anyone_to_another_site(client, target):
+    assert client.get("/bahasa/en/", {"next": target}).url == "/"
+
+
+def test_an_unknown_language_is_not_found(client):
+    assert client.get("/bahasa/xx/").status_code == 404
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)

@@ -13,6 +13,7 @@ PRODUCTION = {
     "SECRET_KEY": "x8Tq-production-like-secret-for-the-test-only-Zr4mW9pLk2VbNc7",
     "FIELD_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWtleS0wMDAwMDAwMDAwMDAwMDAwMDA=",
     "ALLOWED_HOSTS": "kla.example.org",
+    "RECEIPT_CODE_SECRET": "receipt-code-secret-for-the-test-only-0123456789",
 }
 
 
@@ -24,7 +25,7 @@ def run_manage(tmp_path, extra_env, *args):
     )
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "RECEIPT_CODE_SECRET", "ALLOWED_HOSTS"])
 def test_it_refuses_to_start_in_production_without_a_secret_naming_it_in_one_line(tmp_path, variable):
     env = {k: v for k, v in PRODUCTION.items() if k != variable}
 

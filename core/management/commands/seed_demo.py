@@ -7,6 +7,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from areas.models import RT, Kelurahan
 from areas.services import rt_bulk_import
+from reports.demo import seed_demo_reports
 
 DEMO_PASSWORD = "Demo-KLA-2026"  # noqa: S105 - printed on purpose; seed_demo refuses to run in production
 
@@ -71,6 +72,13 @@ class Command(BaseCommand):
                     acting_user=None,
                 )
                 rows.append((username, role, _("created")))
+
+            reports = seed_demo_reports()
+            self.stdout.write(
+                _("Reports: %(count)d fictional reports created.") % {"count": reports}
+                if reports
+                else _("Reports: already present, none added.")
+            )
 
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": DEMO_PASSWORD})

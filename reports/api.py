@@ -1,0 +1,249 @@
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from areas.models import RT_NUMBER_MAX
+from core.ratelimit import over_limit
+
+from . import services, wording
+from .choices import (
+    CHILD_AGE_MAX,
+    MESSAGE_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+    Channel,
+    ChildSex,
+    PerpetratorRelation,
+    Place,
+    ReporterRelation,
+    ViolenceType,
+    YesNoUnknown,
+)
+from .models import PublicStatus
+from .selectors import kelurahan_by_id_or_name, report_by_receipt_code, rt_in_kelurahan
+
+
+def _error(detail: str, code: str, http_status: int) -> Response:
+    return Response({"detail": detail, "code": code}, status=http_status)
+
+
+def _too_many() -> Response:
+    return _error(_("Too many tries in a short time. Wait 15 minutes and try again."), "rate_limited", 429)
+
+
+def _not_found() -> Response:
+    # The same body, whatever made the code wrong.
+    return _error(_("No report has this receipt code."), "not_found", 404)
+
+
+class AnonymousAPIView(APIView):
+    """Reporter endpoints: no login, no session, no cookie, and so no CSRF to check."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+class MessageOutputSerializer(serializers.Serializer):
+    sender = serializers.CharField(source="author_kind", help_text="reporter or staff")
+    body = serializers.CharField()
+    sent_at = serializers.DateTimeField(source="created_at")
+    attachments = serializers.SerializerMethodField()
+
+    def get_attachments(self, message) -> int:
+        return len(message.attachments.all())
+
+
+class ReportSubmitAPI(AnonymousAPIView):
+    @extend_schema_serializer(component_name="ReportSubmitInput")
+    class InputSerializer(serializers.Serializer):
+        narrative = serializers.CharField(max_length=NARRATIVE_MAX_LENGTH)
+        violence_types = serializers.ListField(child=serializers.ChoiceField(ViolenceType.choices), min_length=1)
+        danger_now = serializers.ChoiceField(YesNoUnknown.choices)
+        injured = serializers.ChoiceField(YesNoUnknown.choices)
+        occurred_on = serializers.DateField(required=False, allow_null=True)
+        ongoing = serializers.BooleanField(required=False, default=False)
+        kelurahan = serializers.CharField(help_text='The kelurahan\'s id or its name, e.g. "Gunung Samarinda".')
+        rt = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=RT_NUMBER_MAX)
+        place = serializers.ChoiceField(Place.choices, required=False, allow_blank=True, default="")
+        address_detail = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+        )
+        child_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=CHILD_AGE_MAX)
+        child_sex = serializers.ChoiceField(ChildSex.choices, required=False, allow_blank=True, default="")
+        child_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+        child_disability = serializers.ChoiceField(YesNoUnknown.choices, required=False, default=YesNoUnknown.UNKNOWN)
+        perpetrator_relation = serializers.ChoiceField(
+            PerpetratorRelation.choices, required=False, allow_blank=True, default=""
+        )
+        perpetrator_lives_with_child = serializers.ChoiceField(
+            YesNoUnknown.choices, required=False, default=YesNoUnknown.UNKNOWN
+        )
+        reporter_relation = serializers.ChoiceField(ReporterRelation.choices)
+        reporter_contact = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+        contact_consent = serializers.BooleanField(required=False, default=False)
+        attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+        def validate_kelurahan(self, value):
+            kelurahan = kelurahan_by_id_or_name(value)
+            if kelurahan is None:
+                raise serializers.ValidationError(_("Choose a kelurahan from the list."))
+            return kelurahan
+
+        def validate(self, attrs):
+            errors = {}
+            if attrs.get("rt"):
+                attrs["rt"] = rt_in_kelurahan(attrs["kelurahan"], attrs["rt"])
+                if attrs["rt"] is None:
+                    errors["rt"] = [
+                        _("This RT is not registered in this kelurahan. Check the number or leave it empty.")
+                    ]
+            data = self.to_input(attrs)
+            errors.update(services.report_input_errors(data, today=timezone.localdate()))
+            if errors:
+                raise serializers.ValidationError(errors)
+            return attrs
+
+        @staticmethod
+        def to_input(attrs) -> services.ReportInput:
+            fields = {k: v for k, v in attrs.items() if k != "attachments"}
+            fields["rt"] = fields.get("rt") or None
+            return services.ReportInput(**fields)
+
+    @extend_schema_serializer(component_name="ReportSubmitOutput")
+    class OutputSerializer(serializers.Serializer):
+        receipt_code = serializers.CharField(help_text="16 digits. Shown only in this answer; keep it.")
+        status = serializers.ChoiceField(PublicStatus.choices)
+        next_step = serializers.CharField()
+
+    @extend_schema(
+        operation_id="report_submit",
+        request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+        responses={
+            201: OutputSerializer,
+            400: OpenApiResponse(description="Errors per field: {field: [message, ...]}"),
+            429: ErrorSerializer,
+        },
+        summary="Submit a report (anonymous)",
+    )
+    def post(self, request):
+        if over_limit(
+            request,
+            group="reports.submit",
+            client_rate=settings.REPORT_SUBMIT_RATE_CLIENT,
+            global_rate=settings.REPORT_SUBMIT_RATE_GLOBAL,
+            increment=True,
+        ):
+            return _too_many()
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submitted = services.report_submit(
+            data=serializer.to_input(serializer.validated_data),
+            files=serializer.validated_data["attachments"],
+            channel=Channel.API,
+            acting_user=None,
+        )
+        output = {
+            "receipt_code": submitted.receipt_code,
+            "status": submitted.report.public_status,
+            "next_step": wording.next_step(submitted.report.priority),
+        }
+        return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)
+
+
+class ReceiptCodeSerializer(serializers.Serializer):
+    receipt_code = serializers.CharField(max_length=40)
+
+
+def _report_for_code(request):
+    """(report, None) or (None, error response); failures count against the guess limits."""
+    limits = {
+        "group": "reports.receipt",
+        "client_rate": settings.RECEIPT_GUESS_RATE_CLIENT,
+        "global_rate": settings.RECEIPT_GUESS_RATE_GLOBAL,
+    }
+    if over_limit(request, increment=False, **limits):
+        return None, _too_many()
+    report = report_by_receipt_code(str(request.data.get("receipt_code", "")))
+    if report is None:
+        over_limit(request, increment=True, **limits)
+        return None, _not_found()
+    return report, None
+
+
+class ReportStatusAPI(AnonymousAPIView):
+    @extend_schema_serializer(component_name="ReportStatusOutput")
+    class OutputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(PublicStatus.choices)
+        status_text = serializers.CharField()
+        received_at = serializers.DateTimeField()
+        messages = MessageOutputSerializer(many=True)
+
+    @extend_schema(
+        operation_id="report_status",
+        request=ReceiptCodeSerializer,
+        responses={200: OutputSerializer, 404: ErrorSerializer, 429: ErrorSerializer},
+        summary="A report's status and messages, by receipt code",
+    )
+    def post(self, request):
+        report, error = _report_for_code(request)
+        if error:
+            return error
+        output = {
+            "status": report.public_status,
+            "status_text": wording.status_explained(report.public_status),
+            "received_at": report.received_at,
+            "messages": report.messages.all(),
+        }
+        return Response(self.OutputSerializer(output).data)
+
+
+class ReportMessageAPI(AnonymousAPIView):
+    @extend_schema_serializer(component_name="ReportMessageInput")
+    class InputSerializer(ReceiptCodeSerializer):
+        body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH)
+        attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+    @extend_schema(
+        operation_id="report_message_add",
+        request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+        responses={
+            201: MessageOutputSerializer,
+            400: OpenApiResponse(description="Errors per field"),
+            404: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+        summary="Reply to the agency, by receipt code",
+    )
+    def post(self, request):
+        report, error = _report_for_code(request)
+        if error:
+            return error
+        if over_limit(
+            request,
+            group="reports.message",
+            client_rate=settings.REPORT_MESSAGE_RATE_CLIENT,
+            global_rate=None,
+            increment=True,
+        ):
+            return _too_many()
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = services.report_message_add(
+            report=report,
+            body=serializer.validated_data["body"],
+            files=serializer.validated_data["attachments"],
+            acting_user=None,
+        )
+        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,90 @@
+"""The vocabulary of a public report (SIMFONI-PPA categories plus the public-only ones)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("I don't know")
+
+
+class ViolenceType(models.TextChoices):
+    FISIK = "fisik", _("Physical (hitting, kicking, burning)")
+    PSIKIS = "psikis", _("Emotional (threats, insults, frightening)")
+    SEKSUAL = "seksual", _("Sexual (touching, forced acts)")
+    PENELANTARAN = "penelantaran", _("Neglect (not fed, not cared for, left alone)")
+    EKSPLOITASI = "eksploitasi", _("Exploitation (forced to work or beg)")
+    TRAFFICKING = "trafficking", _("Trafficking (taken or sold)")
+    PERUNDUNGAN = "perundungan", _("Bullying")
+    ONLINE = "online", _("Online abuse")
+    LAINNYA = "lainnya", _("Something else")
+
+
+class Place(models.TextChoices):
+    RUMAH_TANGGA = "rumah_tangga", _("At home")
+    SEKOLAH = "sekolah", _("At school")
+    FASILITAS_UMUM = "fasilitas_umum", _("In a public place")
+    TEMPAT_KERJA = "tempat_kerja", _("At a workplace")
+    LEMBAGA_PENDIDIKAN_KILAT = "lembaga_pendidikan_kilat", _("At a course or boarding programme")
+    ONLINE = "online", _("Online (internet, phone)")
+    LAINNYA = "lainnya", _("Somewhere else")
+
+
+class ChildSex(models.TextChoices):
+    L = "L", _("Boy")
+    P = "P", _("Girl")
+
+
+class PerpetratorRelation(models.TextChoices):
+    ORANG_TUA = "orang_tua", _("Parent or step-parent")
+    KELUARGA = "keluarga", _("Other family member")
+    PACAR_TEMAN = "pacar_teman", _("Boyfriend, girlfriend or friend")
+    GURU = "guru", _("Teacher")
+    TETANGGA = "tetangga", _("Neighbour")
+    MAJIKAN = "majikan", _("Employer")
+    TIDAK_DIKENAL = "tidak_dikenal", _("A stranger")
+    LAINNYA = "lainnya", _("Someone else")
+
+
+class ReporterRelation(models.TextChoices):
+    SELF = "self", _("It happened to me")
+    FAMILY = "family", _("I am family")
+    NEIGHBOUR = "neighbour", _("I am a neighbour")
+    TEACHER = "teacher", _("I am a teacher")
+    VOLUNTEER = "volunteer", _("I am an RT volunteer")
+    OTHER = "other", _("Someone else")
+
+
+class Priority(models.TextChoices):
+    DARURAT = "darurat", _("Urgent")
+    TINGGI = "tinggi", _("High")
+    BIASA = "biasa", _("Normal")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACCEPTED = "accepted", _("Accepted as a case")
+    DUPLICATE = "duplicate", _("Duplicate")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    VOLUNTEER = "volunteer", _("Via an RT volunteer")
+
+
+class AuthorKind(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    STAFF = "staff", _("Officer")
+
+
+NARRATIVE_MIN_LENGTH = 20
+NARRATIVE_MAX_LENGTH = 5000
+CHILD_AGE_MAX = 17
+MESSAGE_MAX_LENGTH = 3000
+SHORT_TEXT_MAX_LENGTH = 300

@@ -1,0 +1,223 @@
+from django import forms
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import RT_NUMBER_MAX
+
+from .choices import (
+    CHILD_AGE_MAX,
+    MESSAGE_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NARRATIVE_MIN_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+    ChildSex,
+    PerpetratorRelation,
+    Place,
+    ReporterRelation,
+    ViolenceType,
+    YesNoUnknown,
+)
+from .selectors import kelurahan_by_id_or_name, kelurahan_choices, rt_in_kelurahan
+from .services import ReportInput, report_input_errors
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+NARRATIVE_LENGTH_MESSAGE = format_lazy(
+    _("Please write between {min} and {max} characters about what happened."),
+    min=NARRATIVE_MIN_LENGTH,
+    max=NARRATIVE_MAX_LENGTH,
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; their checks are the service's (reports.attachments)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [file for file in files if file]
+
+
+DONT_KNOW = ("", _("I don't know"))
+
+
+def unknown_first(choices):
+    return [DONT_KNOW, *choices]
+
+
+class ReportForm(forms.Form):
+    narrative = forms.CharField(
+        label=_("What happened?"),
+        help_text=_("Write in your own words. Who, what, where, since when. At least 20 characters."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        strip=True,
+        min_length=NARRATIVE_MIN_LENGTH,
+        max_length=NARRATIVE_MAX_LENGTH,
+        error_messages={"min_length": NARRATIVE_LENGTH_MESSAGE, "max_length": NARRATIVE_LENGTH_MESSAGE},
+    )
+    violence_types = forms.MultipleChoiceField(
+        label=_("What kind of violence? (choose one or more)"),
+        choices=ViolenceType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    danger_now = forms.ChoiceField(
+        label=_("Is the child in danger right now?"), choices=YesNoUnknown.choices, widget=forms.RadioSelect
+    )
+    injured = forms.ChoiceField(
+        label=_("Is the child hurt and needs a doctor?"), choices=YesNoUnknown.choices, widget=forms.RadioSelect
+    )
+    occurred_on = forms.DateField(
+        label=_("When did it happen?"),
+        help_text=_("The date, if you know it."),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ongoing = forms.BooleanField(label=_("It is still going on"), required=False)
+    kelurahan = forms.TypedChoiceField(label=_("Kelurahan (where it happened)"), coerce=int)
+    rt = forms.IntegerField(
+        label=_("RT number"),
+        help_text=_("If you know it."),
+        required=False,
+        min_value=1,
+        max_value=RT_NUMBER_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    place = forms.ChoiceField(label=_("What kind of place?"), choices=unknown_first(Place.choices), required=False)
+    address_detail = forms.CharField(
+        label=_("Address or landmark"),
+        help_text=_("Only if you want to. It helps the officer find the child."),
+        required=False,
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    child_age = forms.IntegerField(
+        label=_("How old is the child, roughly?"),
+        required=False,
+        min_value=0,
+        max_value=CHILD_AGE_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    child_sex = forms.ChoiceField(
+        label=_("The child is a"), choices=unknown_first(ChildSex.choices), required=False, widget=forms.RadioSelect
+    )
+    child_name = forms.CharField(
+        label=_("Child's name"), help_text=_("Only if you want to."), required=False, max_length=100
+    )
+    child_disability = forms.ChoiceField(
+        label=_("Does the child have a disability?"),
+        choices=YesNoUnknown.choices,
+        initial=YesNoUnknown.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    perpetrator_relation = forms.ChoiceField(
+        label=_("Who did it?"), choices=unknown_first(PerpetratorRelation.choices), required=False
+    )
+    perpetrator_lives_with_child = forms.ChoiceField(
+        label=_("Does that person live with the child?"),
+        choices=YesNoUnknown.choices,
+        initial=YesNoUnknown.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    reporter_relation = forms.ChoiceField(
+        label=_("Who are you?"), choices=ReporterRelation.choices, widget=forms.RadioSelect
+    )
+    reporter_contact = forms.CharField(
+        label=_("How can an officer reach you? (optional)"),
+        help_text=_("A phone or WhatsApp number or an email. Leave empty to stay fully anonymous."),
+        required=False,
+        max_length=100,
+    )
+    contact_consent = forms.BooleanField(label=_("I agree that an officer may contact me"), required=False)
+    attachments = MultipleFileField(
+        label=_("Photos, documents or recordings (optional)"),
+        help_text=_("Up to 5 files, 10 MB each. Photos lose their hidden location data."),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*"}),
+    )
+    # A honeypot: hidden from people by CSS, filled in by bots.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].choices = [("", _("Choose the kelurahan")), *kelurahan_choices()]
+
+    def clean_kelurahan(self):
+        kelurahan = kelurahan_by_id_or_name(self.cleaned_data["kelurahan"])
+        if kelurahan is None:
+            raise forms.ValidationError(_("Choose a kelurahan from the list."))
+        return kelurahan
+
+    def clean(self):
+        cleaned = super().clean()
+        if "kelurahan" not in cleaned:
+            return cleaned
+        if cleaned.get("rt"):
+            rt = rt_in_kelurahan(cleaned["kelurahan"], cleaned["rt"])
+            if rt is None:
+                self.add_error(
+                    "rt", _("This RT is not registered in this kelurahan. Check the number or leave it empty.")
+                )
+                return cleaned
+            cleaned["rt"] = rt
+        for field, messages in report_input_errors(self.to_input(), today=timezone.localdate()).items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def to_input(self) -> ReportInput:
+        data = self.cleaned_data
+        return ReportInput(
+            narrative=data.get("narrative", ""),
+            violence_types=data.get("violence_types", []),
+            danger_now=data.get("danger_now", ""),
+            injured=data.get("injured", ""),
+            occurred_on=data.get("occurred_on"),
+            ongoing=data.get("ongoing", False),
+            kelurahan=data["kelurahan"],
+            rt=data.get("rt") or None,
+            place=data.get("place", ""),
+            address_detail=data.get("address_detail", ""),
+            child_age=data.get("child_age"),
+            child_sex=data.get("child_sex", ""),
+            child_name=data.get("child_name", ""),
+            child_disability=data.get("child_disability", ""),
+            perpetrator_relation=data.get("perpetrator_relation", ""),
+            perpetrator_lives_with_child=data.get("perpetrator_lives_with_child", ""),
+            reporter_relation=data.get("reporter_relation", ""),
+            reporter_contact=data.get("reporter_contact", ""),
+            contact_consent=data.get("contact_consent", False),
+        )
+
+
+class ReceiptCodeForm(forms.Form):
+    receipt_code = forms.CharField(
+        label=_("Your 16-digit code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class ReplyForm(ReceiptCodeForm):
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX_LENGTH}),
+        max_length=MESSAGE_MAX_LENGTH,
+    )
+    attachments = MultipleFileField(
+        label=_("Add a photo, document or recording (optional)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*"}),
+    )

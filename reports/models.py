@@ -1,0 +1,230 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import EncryptedFileNameField, EncryptedTextField
+
+from .choices import (
+    CHILD_AGE_MAX,
+    AuthorKind,
+    Channel,
+    ChildSex,
+    PerpetratorRelation,
+    Place,
+    Priority,
+    ReporterRelation,
+    Status,
+    ViolenceType,
+    YesNoUnknown,
+)
+
+
+def _in(field: str, choices) -> models.Q:
+    return models.Q(**{f"{field}__in": choices.values})
+
+
+def _blank_or_in(field: str, choices) -> models.Q:
+    return models.Q(**{field: ""}) | _in(field, choices)
+
+
+class PublicStatus(models.TextChoices):
+    """What the reporter is told: three plain states, never the internal workflow."""
+
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("Being handled")
+    CLOSED = "closed", _("Closed")
+
+
+PUBLIC_STATUS = {
+    Status.NEW: PublicStatus.RECEIVED,
+    Status.ACKNOWLEDGED: PublicStatus.IN_PROGRESS,
+    Status.ACCEPTED: PublicStatus.IN_PROGRESS,
+    Status.DUPLICATE: PublicStatus.IN_PROGRESS,
+    Status.REJECTED: PublicStatus.CLOSED,
+    Status.CLOSED: PublicStatus.CLOSED,
+}
+
+
+class Report(models.Model):
+    """A report of violence against a child. Identifying fields are encrypted at rest; the
+    reporter is known only by the HMAC of their receipt code."""
+
+    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by volunteer"),
+    )
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
+    priority_reason = models.CharField(_("why this priority"), max_length=200, blank=True)
+    acknowledge_due_at = models.DateTimeField(_("acknowledge by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    narrative = EncryptedTextField(_("what happened"))
+    danger_now = models.CharField(_("child in danger now"), max_length=8, choices=YesNoUnknown.choices)
+    injured = models.CharField(_("child injured, needs care"), max_length=8, choices=YesNoUnknown.choices)
+    occurred_on = models.DateField(_("date it happened"), null=True, blank=True)
+    ongoing = models.BooleanField(_("still going on"), default=False)
+
+    kelurahan = models.ForeignKey(
+        "areas.Kelurahan", on_delete=models.PROTECT, related_name="reports", verbose_name=_("kelurahan")
+    )
+    rt = models.ForeignKey(
+        "areas.RT", on_delete=models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("RT")
+    )
+    place = models.CharField(_("kind of place"), max_length=32, choices=Place.choices, blank=True)
+    address_detail = EncryptedTextField(_("address details"), blank=True)
+
+    child_age = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
+    child_sex = models.CharField(_("child's sex"), max_length=1, choices=ChildSex.choices, blank=True)
+    child_name = EncryptedTextField(_("child's name"), blank=True)
+    child_disability = models.CharField(
+        _("child has a disability"), max_length=8, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+
+    perpetrator_relation = models.CharField(
+        _("suspected perpetrator"), max_length=16, choices=PerpetratorRelation.choices, blank=True
+    )
+    perpetrator_lives_with_child = models.CharField(
+        _("perpetrator lives with the child"),
+        max_length=8,
+        choices=YesNoUnknown.choices,
+        default=YesNoUnknown.UNKNOWN,
+    )
+
+    reporter_relation = models.CharField(_("who is reporting"), max_length=16, choices=ReporterRelation.choices)
+    reporter_contact = EncryptedTextField(_("reporter's contact"), blank=True)
+    contact_consent = models.BooleanField(_("agrees to be contacted"), default=False)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["status", "priority", "acknowledge_due_at"], name="report_inbox_idx")]
+        constraints = [
+            models.CheckConstraint(condition=_in("status", Status), name="report_status_known"),
+            models.CheckConstraint(condition=_in("priority", Priority), name="report_priority_known"),
+            models.CheckConstraint(condition=_in("channel", Channel), name="report_channel_known"),
+            models.CheckConstraint(
+                condition=_in("danger_now", YesNoUnknown)
+                & _in("injured", YesNoUnknown)
+                & _in("child_disability", YesNoUnknown)
+                & _in("perpetrator_lives_with_child", YesNoUnknown),
+                name="report_tristate_known",
+            ),
+            models.CheckConstraint(condition=_blank_or_in("place", Place), name="report_place_known"),
+            models.CheckConstraint(condition=_blank_or_in("child_sex", ChildSex), name="report_child_sex_known"),
+            models.CheckConstraint(
+                condition=_blank_or_in("perpetrator_relation", PerpetratorRelation), name="report_perpetrator_known"
+            ),
+            models.CheckConstraint(condition=_in("reporter_relation", ReporterRelation), name="report_reporter_known"),
+            models.CheckConstraint(
+                condition=models.Q(child_age__isnull=True) | models.Q(child_age__lte=CHILD_AGE_MAX),
+                name="report_child_age_0_17",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reporter_contact="") | models.Q(contact_consent=True),
+                name="report_contact_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel=Channel.VOLUNTEER, submitted_by__isnull=False)
+                | (~models.Q(channel=Channel.VOLUNTEER) & models.Q(submitted_by__isnull=True)),
+                name="report_volunteer_channel_has_submitter",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """Read over the phone and used in alerts: never the receipt code."""
+        return f"LP-{self.received_at:%Y}-{self.pk:06d}"
+
+    @property
+    def public_status(self) -> PublicStatus:
+        return PUBLIC_STATUS[self.status]
+
+
+class ReportViolenceType(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="violence_types")
+    violence_type = models.CharField(_("form of violence"), max_length=16, choices=ViolenceType.choices)
+
+    class Meta:
+        verbose_name = _("form of violence")
+        verbose_name_plural = _("forms of violence")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "violence_type"], name="report_violence_type_once"),
+            models.CheckConstraint(condition=_in("violence_type", ViolenceType), name="report_violence_type_known"),
+        ]
+        indexes = [models.Index(fields=["violence_type", "report"], name="report_violence_type_idx")]
+
+    def __str__(self):
+        return self.violence_type
+
+
+class ReportMessage(models.Model):
+    """A message between the reporter (known only by the code) and the agency."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    author_kind = models.CharField(_("from"), max_length=16, choices=AuthorKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = EncryptedTextField(_("message"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(author_kind=AuthorKind.REPORTER, author__isnull=True)
+                | models.Q(author_kind=AuthorKind.STAFF, author__isnull=False),
+                name="report_message_author_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}/{self.pk}"
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("Photo")
+    PDF = "pdf", _("PDF document")
+    AUDIO = "audio", _("Sound recording")
+
+
+class ReportAttachment(models.Model):
+    """An uploaded file, encrypted on disk outside any public folder. No original file name
+    is kept: names like "budi_rumah.jpg" identify people."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        ReportMessage, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
+    content_type = models.CharField(max_length=64)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    stored_name = EncryptedFileNameField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(condition=_in("kind", AttachmentKind), name="report_attachment_kind_known")
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}/{self.pk}.{self.extension}"

@@ -1,0 +1,68 @@
+"""The one place where a report's priority and deadlines are decided (design: "Priority and
+response times"). The hours are settings (REPORT_RESPONSE_HOURS)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .choices import Priority, ViolenceType, YesNoUnknown
+
+HIGH_RISK_TYPES = {ViolenceType.SEKSUAL, ViolenceType.TRAFFICKING, ViolenceType.EKSPLOITASI}
+YOUNG_CHILD_AGE = 6
+
+
+@dataclass(frozen=True)
+class PriorityDecision:
+    priority: Priority
+    reasons: tuple[str, ...]
+
+
+def assess_priority(
+    *,
+    danger_now: str,
+    injured: str,
+    violence_types: set[str],
+    occurred_on: date | None,
+    ongoing: bool,
+    perpetrator_lives_with_child: str,
+    child_age: int | None,
+    now: datetime,
+) -> PriorityDecision:
+    urgent = []
+    if danger_now == YesNoUnknown.YES:
+        urgent.append("danger_now")
+    if injured == YesNoUnknown.YES:
+        urgent.append("injured")
+    if ViolenceType.SEKSUAL in violence_types and _within_forensic_window(occurred_on, ongoing, now):
+        urgent.append("sexual_within_forensic_window")
+    if urgent:
+        return PriorityDecision(Priority.DARURAT, tuple(urgent))
+
+    high = [f"type_{kind}" for kind in sorted(HIGH_RISK_TYPES & violence_types)]
+    if perpetrator_lives_with_child == YesNoUnknown.YES:
+        high.append("perpetrator_lives_with_child")
+    if child_age is not None and child_age < YOUNG_CHILD_AGE:
+        high.append("child_under_6")
+    if high:
+        return PriorityDecision(Priority.TINGGI, tuple(high))
+    return PriorityDecision(Priority.BIASA, ())
+
+
+def _within_forensic_window(occurred_on: date | None, ongoing: bool, now: datetime) -> bool:
+    if ongoing:
+        return True
+    if occurred_on is None:
+        return False
+    # A date has no hour: count it as inside if any moment of that day could be.
+    earliest = timezone.localtime(now - timedelta(hours=settings.REPORT_FORENSIC_WINDOW_HOURS)).date()
+    return occurred_on >= earliest
+
+
+def response_hours(priority: str, step: str) -> int:
+    return settings.REPORT_RESPONSE_HOURS[priority][step]
+
+
+def acknowledge_deadline(priority: str, received_at: datetime) -> datetime:
+    return received_at + timedelta(hours=response_hours(priority, "acknowledge"))

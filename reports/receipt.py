@@ -1,0 +1,27 @@
+"""Receipt codes: 16 random digits, shown once, stored only as a keyed hash."""
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.conf import settings
+
+CODE_DIGITS = 16
+
+
+def new_receipt_code() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def normalise_receipt_code(raw: str) -> str:
+    """People type codes with spaces or dashes, as they were shown (1234 5678 ...)."""
+    return re.sub(r"[\s\-.]", "", raw or "")
+
+
+def receipt_hash(code: str) -> str:
+    return hmac.new(settings.RECEIPT_CODE_SECRET.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def format_receipt_code(code: str) -> str:
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))

@@ -1,0 +1,48 @@
+import hmac
+
+from django.db.models import Prefetch
+
+from areas.models import RT, Kelurahan
+
+from .models import Report, ReportMessage
+from .receipt import normalise_receipt_code, receipt_hash
+
+
+def report_by_receipt_code(raw_code: str) -> Report | None:
+    """The report a receipt code belongs to, or None.
+
+    Every code, well-formed or not, costs one HMAC and one indexed lookup, so the answer
+    takes the same time whatever the reason a code is wrong.
+    """
+    digest = receipt_hash(normalise_receipt_code(raw_code))
+    report = (
+        Report.objects.select_related("kelurahan")
+        .prefetch_related(
+            Prefetch("messages", queryset=ReportMessage.objects.prefetch_related("attachments")),
+        )
+        .filter(receipt_hash=digest)
+        .first()
+    )
+    if report is None or not hmac.compare_digest(report.receipt_hash, digest):
+        return None
+    return report
+
+
+def kelurahan_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Kelurahan grouped by kecamatan, for a select with optgroups."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for kelurahan in Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name"):
+        groups.setdefault(kelurahan.kecamatan.name, []).append((kelurahan.pk, kelurahan.name))
+    return list(groups.items())
+
+
+def kelurahan_by_id_or_name(value) -> Kelurahan | None:
+    text = str(value).strip()
+    queryset = Kelurahan.objects.select_related("kecamatan")
+    if text.isdigit():
+        return queryset.filter(pk=int(text)).first()
+    return queryset.filter(name__iexact=" ".join(text.split())).first()
+
+
+def rt_in_kelurahan(kelurahan: Kelurahan, number: int) -> RT | None:
+    return RT.objects.filter(kelurahan=kelurahan, number=number).first()

@@ -1,0 +1,208 @@
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from areas.models import RT, Kelurahan
+from core.audit import audit_log
+from core.encrypted_files import delete_quietly, save_encrypted
+from core.errors import DomainError
+
+from .attachments import PreparedAttachment, prepare_attachments
+from .choices import (
+    MESSAGE_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NARRATIVE_MIN_LENGTH,
+    AuthorKind,
+    Channel,
+)
+from .models import Report, ReportAttachment, ReportMessage, ReportViolenceType
+from .priority import acknowledge_deadline, assess_priority
+from .receipt import new_receipt_code, receipt_hash
+
+ATTACHMENT_FOLDER = "reports"
+
+
+@dataclass
+class ReportInput:
+    """A report as the form, the API and the volunteer path all hand it to report_submit."""
+
+    narrative: str
+    violence_types: list[str]
+    danger_now: str
+    injured: str
+    kelurahan: Kelurahan
+    reporter_relation: str
+    occurred_on: date | None = None
+    ongoing: bool = False
+    rt: RT | None = None
+    place: str = ""
+    address_detail: str = ""
+    child_age: int | None = None
+    child_sex: str = ""
+    child_name: str = ""
+    child_disability: str = "unknown"
+    perpetrator_relation: str = ""
+    perpetrator_lives_with_child: str = "unknown"
+    reporter_contact: str = ""
+    contact_consent: bool = False
+
+
+@dataclass(frozen=True)
+class SubmittedReport:
+    report: Report
+    receipt_code: str
+
+
+def report_input_errors(data: ReportInput, *, today: date) -> dict[str, list[str]]:
+    """Rules across fields, checked once here for the form, the API and the service."""
+    errors: dict[str, list[str]] = {}
+    narrative = data.narrative.strip()
+    if not NARRATIVE_MIN_LENGTH <= len(narrative) <= NARRATIVE_MAX_LENGTH:
+        errors["narrative"] = [
+            _("Please write between {min} and {max} characters about what happened.").format(
+                min=NARRATIVE_MIN_LENGTH, max=NARRATIVE_MAX_LENGTH
+            )
+        ]
+    if data.occurred_on and data.occurred_on > today:
+        errors["occurred_on"] = [_("The date cannot be in the future.")]
+    if data.rt is not None and data.rt.kelurahan_id != data.kelurahan.pk:
+        errors["rt"] = [_("This RT is not in the chosen kelurahan.")]
+    if data.reporter_contact.strip() and not data.contact_consent:
+        errors["contact_consent"] = [_("Tick the box if you agree to be contacted, or leave the contact field empty.")]
+    return errors
+
+
+@contextmanager
+def _files_on_disk(prepared: Sequence[PreparedAttachment]):
+    """Encrypt the files to disk; remove them again if the block that records them fails."""
+    stored: list[tuple[PreparedAttachment, str]] = []
+    try:
+        for attachment in prepared:
+            stored.append((attachment, save_encrypted(attachment.data, folder=ATTACHMENT_FOLDER)))
+        yield stored
+    except BaseException:
+        for _attachment, name in stored:
+            delete_quietly(name)
+        raise
+
+
+def _attachment_rows(report, stored, message=None) -> list[ReportAttachment]:
+    return [
+        ReportAttachment(
+            report=report,
+            message=message,
+            kind=attachment.kind,
+            content_type=attachment.content_type,
+            extension=attachment.extension,
+            size=len(attachment.data),
+            stored_name=name,
+        )
+        for attachment, name in stored
+    ]
+
+
+def report_submit(
+    *, data: ReportInput, files: Sequence[UploadedFile] = (), channel: Channel, acting_user: User | None
+) -> SubmittedReport:
+    """Store a new report and return it with its receipt code, which exists nowhere else.
+
+    Files are checked before anything is written and encrypted to disk next to the
+    transaction; if anything fails, the files are removed and no row remains.
+    """
+    if (channel == Channel.VOLUNTEER) != (acting_user is not None and acting_user.role == Role.VOLUNTEER):
+        raise DomainError(_("Only an RT volunteer submits on someone's behalf."), code="volunteer_channel")
+    errors = report_input_errors(data, today=timezone.localdate())
+    if errors:
+        field_name, messages = next(iter(errors.items()))
+        raise DomainError(messages[0], code="invalid", field=field_name)
+    prepared = prepare_attachments(files)
+
+    now = timezone.now()
+    violence_types = sorted(set(data.violence_types))
+    decision = assess_priority(
+        danger_now=data.danger_now,
+        injured=data.injured,
+        violence_types=set(violence_types),
+        occurred_on=data.occurred_on,
+        ongoing=data.ongoing,
+        perpetrator_lives_with_child=data.perpetrator_lives_with_child,
+        child_age=data.child_age,
+        now=now,
+    )
+    code = new_receipt_code()
+    while Report.objects.filter(receipt_hash=receipt_hash(code)).exists():  # 1 in 10^16, but never twice
+        code = new_receipt_code()
+    with _files_on_disk(prepared) as stored, transaction.atomic():
+        report = Report.objects.create(
+            receipt_hash=receipt_hash(code),
+            channel=channel,
+            submitted_by=acting_user if channel == Channel.VOLUNTEER else None,
+            priority=decision.priority,
+            priority_reason=",".join(decision.reasons),
+            acknowledge_due_at=acknowledge_deadline(decision.priority, now),
+            narrative=data.narrative.strip(),
+            danger_now=data.danger_now,
+            injured=data.injured,
+            occurred_on=data.occurred_on,
+            ongoing=data.ongoing,
+            kelurahan=data.kelurahan,
+            rt=data.rt,
+            place=data.place,
+            address_detail=data.address_detail.strip(),
+            child_age=data.child_age,
+            child_sex=data.child_sex,
+            child_name=data.child_name.strip(),
+            child_disability=data.child_disability,
+            perpetrator_relation=data.perpetrator_relation,
+            perpetrator_lives_with_child=data.perpetrator_lives_with_child,
+            reporter_relation=data.reporter_relation,
+            reporter_contact=data.reporter_contact.strip(),
+            contact_consent=data.contact_consent,
+        )
+        ReportViolenceType.objects.bulk_create(
+            [ReportViolenceType(report=report, violence_type=kind) for kind in violence_types]
+        )
+        ReportAttachment.objects.bulk_create(_attachment_rows(report, stored))
+        audit_log(
+            actor=acting_user,
+            action="reports.submitted",
+            target=report,
+            data={"channel": channel, "priority": decision.priority, "attachments": len(stored)},
+        )
+    return SubmittedReport(report=report, receipt_code=code)
+
+
+def report_message_add(
+    *, report: Report, body: str, files: Sequence[UploadedFile] = (), acting_user: User | None
+) -> ReportMessage:
+    """A message on a report: from the reporter (acting_user None, known by the code) or staff."""
+    body = body.strip()
+    if not 1 <= len(body) <= MESSAGE_MAX_LENGTH:
+        raise DomainError(
+            _("Write a message of at most %(max)d characters.") % {"max": MESSAGE_MAX_LENGTH},
+            code="invalid",
+            field="body",
+        )
+    prepared = prepare_attachments(files)
+    with _files_on_disk(prepared) as stored, transaction.atomic():
+        message = ReportMessage.objects.create(
+            report=report,
+            author_kind=AuthorKind.REPORTER if acting_user is None else AuthorKind.STAFF,
+            author=acting_user,
+            body=body,
+        )
+        ReportAttachment.objects.bulk_create(_attachment_rows(report, stored, message=message))
+        audit_log(
+            actor=acting_user,
+            action="reports.message_added",
+            target=report,
+            data={"message": message.pk, "attachments": len(stored), "by": message.author_kind},
+        )
+    return message
