@@ -115,13 +115,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.raw("REDIS_URL")
-if REDIS_URL:
-    env.url("REDIS_URL", default="", schemes=("redis", "rediss", "unix"))
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+REDIS_URL = env.url("REDIS_URL", default="", schemes=REDIS_SCHEMES) if env.raw("REDIS_URL") else ""
+# The cache holds rate-limit counters: production gives it a Redis of its own that keeps
+# nothing on disk (docker-compose.yml), apart from the broker's, which must persist.
+CACHE_REDIS_URL = (
+    env.url("CACHE_REDIS_URL", default="", schemes=REDIS_SCHEMES) if env.raw("CACHE_REDIS_URL") else REDIS_URL
+)
+if CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "kla",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
@@ -280,9 +285,10 @@ STORAGES = {
 # Uploaded files are private: there is no MEDIA_URL, they are served only by audited views.
 MEDIA_ROOT = Path(env.raw("MEDIA_ROOT") or VAR_DIR / "private-media")
 
-# Uploads stay in memory (never a plaintext temporary file on disk) up to the per-file limit.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Uploads stay in memory, never a plaintext temporary file on disk, and never more of them than
+# the attachment limits need to tell the sender what was too much (core.uploads).
+FILE_UPLOAD_HANDLERS = ["core.uploads.BoundedMemoryUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- Reports: attachments, priorities, limits -------------------------------------------------
 
@@ -290,7 +296,13 @@ REPORT_ATTACHMENT_MAX_FILES = 5
 REPORT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 REPORT_ATTACHMENT_MAX_TOTAL_BYTES = 25 * 1024 * 1024
 # Larger images are refused as possible decompression bombs (a phone photo is 12-50 MP).
+# JPEG is decoded at reduced scale; PNG, WebP and GIF are decoded whole, so their cap is lower.
+# Stored photos are at most REPORT_IMAGE_MAX_SIDE pixels on their long side.
 REPORT_IMAGE_MAX_PIXELS = 60_000_000
+REPORT_IMAGE_MAX_PIXELS_DECODED = 16_000_000
+REPORT_IMAGE_MAX_SIDE = 4096
+# At most this many files on one report, replies included (a storage quota per report).
+REPORT_ATTACHMENTS_PER_REPORT_MAX = 25
 
 # Response times per priority, in hours (design: "Priority and response times"): acknowledge
 # within, escalate to the supervisor after, escalate to the head of agency after.

@@ -1,35 +1,44 @@
 """Rate limits that never store who the client is.
 
-A client is counted under an HMAC of its address with a random salt that lives only in the
-cache and is replaced every RATELIMIT_CLIENT_SALT_SECONDS, so the counters cannot be linked
-to an address, nor to each other across periods. django-ratelimit does the counting.
+A client is counted under an HMAC of its address. The HMAC's salt changes every
+RATELIMIT_CLIENT_SALT_SECONDS and is derived from SECRET_KEY, so it is never stored
+anywhere: a copy of the cache alone cannot be turned back into addresses (IPv4 is small
+enough to try every address against a stored salt), and counters of different periods
+cannot be linked. django-ratelimit does the counting.
 """
 
 import hashlib
 import hmac
-import secrets
+import ipaddress
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django_ratelimit.core import get_usage
 
 from .clientip import client_ip
 
 
-def _current_salt() -> str:
+def _current_salt() -> bytes:
     period = int(time.time() // settings.RATELIMIT_CLIENT_SALT_SECONDS)
-    key = f"ratelimit:salt:{period}"
-    salt = cache.get(key)
-    if salt is None:
-        cache.add(key, secrets.token_hex(32), timeout=settings.RATELIMIT_CLIENT_SALT_SECONDS * 2)
-        salt = cache.get(key)
-    return salt
+    return hmac.new(settings.SECRET_KEY.encode(), f"ratelimit-salt:{period}".encode(), hashlib.sha256).digest()
+
+
+def _counted_address(address: str) -> str:
+    """IPv6 clients are counted per /64: one household or phone gets a whole /64."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def client_fingerprint(group, request) -> str:
-    address = client_ip(request) or ""
-    return hmac.new(_current_salt().encode(), address.encode(), hashlib.sha256).hexdigest()
+    address = _counted_address(client_ip(request) or "")
+    return hmac.new(_current_salt(), address.encode(), hashlib.sha256).hexdigest()
 
 
 def _everybody(group, request) -> str:

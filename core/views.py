@@ -9,9 +9,11 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import login_and_second_factor_required
 
 from . import health
+from .decorators import anonymous_page
 from .models import WorkerHeartbeat
 
 
+@anonymous_page
 @require_GET
 def home(request):
     return render(request, "core/home.html")
@@ -29,10 +31,11 @@ def language(request, code):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     response = redirect(target)
+    # Until the browser closes: a lasting cookie would be a trace of the visit on a phone
+    # that someone else may look at.
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,
-        max_age=365 * 24 * 3600,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",

@@ -1,15 +1,16 @@
-from django.conf import settings
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from areas.models import RT_NUMBER_MAX
-from core.ratelimit import over_limit
+from core.decorators import is_cross_site_post
 
 from . import services, wording
 from .choices import (
@@ -27,6 +28,7 @@ from .choices import (
 )
 from .models import PublicStatus
 from .selectors import kelurahan_by_id_or_name, report_by_receipt_code, rt_in_kelurahan
+from .views import MESSAGES, RECEIPT_GUESSES, TOO_MANY_SUBMISSIONS, limited
 
 
 def _error(detail: str, code: str, http_status: int) -> Response:
@@ -43,11 +45,28 @@ def _not_found() -> Response:
 
 
 class AnonymousAPIView(APIView):
-    """Reporter endpoints: no login, no session, no cookie, and so no CSRF to check."""
+    """Reporter endpoints: no login, no session, no cookie, and so no CSRF to check; posts
+    from another site's page in a browser are refused (see core.decorators)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if is_cross_site_post(request):
+            raise PermissionDenied
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def posted(self, name: str) -> str:
+        """A field of the body, whatever shape of body a client sent."""
+        data = self.request.data
+        return str(data.get(name, "")) if isinstance(data, dict) else ""
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -138,13 +157,7 @@ class ReportSubmitAPI(AnonymousAPIView):
         summary="Submit a report (anonymous)",
     )
     def post(self, request):
-        if over_limit(
-            request,
-            group="reports.submit",
-            client_rate=settings.REPORT_SUBMIT_RATE_CLIENT,
-            global_rate=settings.REPORT_SUBMIT_RATE_GLOBAL,
-            increment=True,
-        ):
+        if limited(request, TOO_MANY_SUBMISSIONS, increment=False):
             return _too_many()
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -154,6 +167,7 @@ class ReportSubmitAPI(AnonymousAPIView):
             channel=Channel.API,
             acting_user=None,
         )
+        limited(request, TOO_MANY_SUBMISSIONS, increment=True)
         output = {
             "receipt_code": submitted.receipt_code,
             "status": submitted.report.public_status,
@@ -166,18 +180,13 @@ class ReceiptCodeSerializer(serializers.Serializer):
     receipt_code = serializers.CharField(max_length=40)
 
 
-def _report_for_code(request):
+def _report_for_code(view):
     """(report, None) or (None, error response); failures count against the guess limits."""
-    limits = {
-        "group": "reports.receipt",
-        "client_rate": settings.RECEIPT_GUESS_RATE_CLIENT,
-        "global_rate": settings.RECEIPT_GUESS_RATE_GLOBAL,
-    }
-    if over_limit(request, increment=False, **limits):
+    if limited(view.request, RECEIPT_GUESSES, increment=False):
         return None, _too_many()
-    report = report_by_receipt_code(str(request.data.get("receipt_code", "")))
+    report = report_by_receipt_code(view.posted("receipt_code"))
     if report is None:
-        over_limit(request, increment=True, **limits)
+        limited(view.request, RECEIPT_GUESSES, increment=True)
         return None, _not_found()
     return report, None
 
@@ -197,7 +206,7 @@ class ReportStatusAPI(AnonymousAPIView):
         summary="A report's status and messages, by receipt code",
     )
     def post(self, request):
-        report, error = _report_for_code(request)
+        report, error = _report_for_code(self)
         if error:
             return error
         output = {
@@ -227,16 +236,10 @@ class ReportMessageAPI(AnonymousAPIView):
         summary="Reply to the agency, by receipt code",
     )
     def post(self, request):
-        report, error = _report_for_code(request)
+        report, error = _report_for_code(self)
         if error:
             return error
-        if over_limit(
-            request,
-            group="reports.message",
-            client_rate=settings.REPORT_MESSAGE_RATE_CLIENT,
-            global_rate=None,
-            increment=True,
-        ):
+        if limited(request, MESSAGES, increment=True):
             return _too_many()
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -186,7 +186,12 @@ def _prepare_image(data: bytes, pillow_format: str, position: int) -> PreparedAt
         code="attachment_image_broken",
         position=position,
     )
+    # JPEG photos are decoded at a reduced scale (draft), so a large one costs little; other
+    # formats are decoded whole, so they get the lower limit.
     max_pixels = settings.REPORT_IMAGE_MAX_PIXELS
+    if pillow_format != "JPEG":
+        max_pixels = min(max_pixels, settings.REPORT_IMAGE_MAX_PIXELS_DECODED)
+    max_side = settings.REPORT_IMAGE_MAX_SIDE
     keep_png = pillow_format == "PNG"
     if pillow_format == "WEBP":
         # Pillow's WebP decoder allocates the whole canvas already when the file is opened.
@@ -202,11 +207,14 @@ def _prepare_image(data: bytes, pillow_format: str, position: int) -> PreparedAt
                 width, height = source.size  # read from the header; nothing is decoded yet
                 if width * height > max_pixels:
                     raise too_large
+                if pillow_format == "JPEG":
+                    source.draft("RGB", (max_side, max_side))
                 source.load()
                 cleaned = _without_metadata(source, keep_alpha=keep_png)
+                cleaned.thumbnail((max_side, max_side))
                 output = io.BytesIO()
                 if keep_png:
-                    cleaned.save(output, format="PNG", optimize=True)
+                    cleaned.save(output, format="PNG")
                 else:
                     cleaned.save(output, format="JPEG", quality=JPEG_QUALITY)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:

@@ -136,7 +136,10 @@ class ReportForm(forms.Form):
     contact_consent = forms.BooleanField(label=_("I agree that an officer may contact me"), required=False)
     attachments = MultipleFileField(
         label=_("Photos, documents or recordings (optional)"),
-        help_text=_("Up to 5 files, 10 MB each. Photos lose their hidden location data."),
+        help_text=_(
+            "Up to 5 files, 10 MB each. Photos lose their hidden location data; documents and recordings"
+            " are kept as they are, so check they do not show your name."
+        ),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*"}),
     )

@@ -3,6 +3,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -189,6 +190,12 @@ def report_message_add(
             _("Write a message of at most %(max)d characters.") % {"max": MESSAGE_MAX_LENGTH},
             code="invalid",
             field="body",
+        )
+    if files and report.attachments.count() + len(files) > settings.REPORT_ATTACHMENTS_PER_REPORT_MAX:
+        raise DomainError(
+            _("This report already has as many files as it can hold. Describe the rest in your message."),
+            code="report_attachments_full",
+            field="attachments",
         )
     prepared = prepare_attachments(files)
     with _files_on_disk(prepared) as stored, transaction.atomic():

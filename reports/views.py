@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import login_and_second_factor_required
@@ -15,22 +17,33 @@ from .forms import ReceiptCodeForm, ReplyForm, ReportForm
 from .receipt import format_receipt_code
 from .selectors import report_by_receipt_code
 
+TOO_MANY_SUBMISSIONS = {
+    "group": "reports.submit",
+    "client_rate": "REPORT_SUBMIT_RATE_CLIENT",
+    "global_rate": "REPORT_SUBMIT_RATE_GLOBAL",
+}
+RECEIPT_GUESSES = {
+    "group": "reports.receipt",
+    "client_rate": "RECEIPT_GUESS_RATE_CLIENT",
+    "global_rate": "RECEIPT_GUESS_RATE_GLOBAL",
+}
+MESSAGES = {"group": "reports.message", "client_rate": "REPORT_MESSAGE_RATE_CLIENT", "global_rate": None}
 
-def _too_many(request, template="reports/too_many.html"):
-    return render(request, template, status=429)
+
+def limited(request, limits, *, increment):
+    """over_limit with the rates read from settings now (tests and operators change them)."""
+    rates = {key: getattr(settings, limits[key]) if limits[key] else None for key in ("client_rate", "global_rate")}
+    return over_limit(request, group=limits["group"], increment=increment, **rates)
 
 
 def _submit(request, *, channel, acting_user, template):
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if over_limit(
-            request,
-            group="reports.submit",
-            client_rate=settings.REPORT_SUBMIT_RATE_CLIENT,
-            global_rate=settings.REPORT_SUBMIT_RATE_GLOBAL,
-            increment=True,
-        ):
-            return _too_many(request)
+        # Only reports that went through count; a child who made mistakes is not punished.
+        if limited(request, TOO_MANY_SUBMISSIONS, increment=False):
+            form.is_valid()
+            form.add_error(None, _("Too many reports came from here in a short time. Wait a while and send again."))
+            return render(request, template, {"form": form, "rate_limited": True}, status=429)
         if form.is_valid():
             if form.is_spam:
                 form.add_error(None, _("Your report could not be sent. Please try again."))
@@ -45,13 +58,16 @@ def _submit(request, *, channel, acting_user, template):
                 except DomainError as exc:
                     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 else:
+                    limited(request, TOO_MANY_SUBMISSIONS, increment=True)
+                    via_volunteer = channel == Channel.VOLUNTEER
                     return render(
                         request,
                         "reports/submitted.html",
                         {
-                            "code": format_receipt_code(submitted.receipt_code),
+                            # A volunteer may not follow the report afterwards: no code for them.
+                            "code": None if via_volunteer else format_receipt_code(submitted.receipt_code),
                             "next_step": wording.next_step(submitted.report.priority),
-                            "via_volunteer": channel == Channel.VOLUNTEER,
+                            "via_volunteer": via_volunteer,
                         },
                     )
     return render(request, template, {"form": form}, status=400 if form.errors else 200)
@@ -63,6 +79,8 @@ def report_form(request):
     return _submit(request, channel=Channel.WEB, acting_user=None, template="reports/form.html")
 
 
+@never_cache
+@sensitive_post_parameters()
 @login_and_second_factor_required(roles={Role.VOLUNTEER})
 @require_http_methods(["GET", "POST"])
 def volunteer_report_form(request):
@@ -90,42 +108,21 @@ def report_status(request):
     """Look up a report by its code (POST only: a code never travels in a URL), and reply."""
     if request.method == "GET":
         return render(request, "reports/status_lookup.html", {"form": ReceiptCodeForm()})
+    if limited(request, RECEIPT_GUESSES, increment=False):
+        return render(request, "reports/too_many.html", status=429)
 
-    replying = "body" in request.POST
-    form = (ReplyForm if replying else ReceiptCodeForm)(request.POST, request.FILES or None)
-    if over_limit(
-        request,
-        group="reports.receipt",
-        client_rate=settings.RECEIPT_GUESS_RATE_CLIENT,
-        global_rate=settings.RECEIPT_GUESS_RATE_GLOBAL,
-        increment=False,
-    ):
-        return _too_many(request)
-    report = report_by_receipt_code(request.POST.get("receipt_code", ""))
+    code = request.POST.get("receipt_code", "")
+    report = report_by_receipt_code(code)
     if report is None:
-        over_limit(
-            request,
-            group="reports.receipt",
-            client_rate=settings.RECEIPT_GUESS_RATE_CLIENT,
-            global_rate=settings.RECEIPT_GUESS_RATE_GLOBAL,
-            increment=True,
-        )
-        lookup = ReceiptCodeForm(request.POST)
-        lookup.is_valid()
-        lookup.add_error("receipt_code", _("We found no report with this code. Check the digits and try again."))
-        return render(request, "reports/status_lookup.html", {"form": lookup}, status=404)
+        limited(request, RECEIPT_GUESSES, increment=True)
+        # One answer for every wrong code, well-formed or not.
+        return render(request, "reports/status_lookup.html", {"form": ReceiptCodeForm(), "not_found": True}, status=404)
 
-    code = request.POST["receipt_code"]
-    if not replying:
+    if "body" not in request.POST:
         return _status_page(request, report, code)
-    if over_limit(
-        request,
-        group="reports.message",
-        client_rate=settings.REPORT_MESSAGE_RATE_CLIENT,
-        global_rate=None,
-        increment=True,
-    ):
-        return _too_many(request)
+    if limited(request, MESSAGES, increment=True):
+        return render(request, "reports/too_many.html", status=429)
+    form = ReplyForm(request.POST, request.FILES or None)
     if form.is_valid():
         try:
             services.report_message_add(
@@ -134,6 +131,5 @@ def report_status(request):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            report = report_by_receipt_code(code)
-            return _status_page(request, report, code, message_sent=True)
+            return _status_page(request, report_by_receipt_code(code), code, message_sent=True)
     return _status_page(request, report, code, reply_form=form, status=400)

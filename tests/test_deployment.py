@@ -18,7 +18,7 @@ def compose():
 def test_it_declares_web_worker_beat_postgres_and_redis_with_health_checks(compose):
     services = compose["services"]
 
-    for name in ("web", "worker", "beat", "db", "redis"):
+    for name in ("web", "worker", "beat", "db", "redis", "cache"):
         assert name in services, name
         assert "healthcheck" in services[name], f"{name} has no health check"
     assert services["db"]["image"].startswith("postgres:")
@@ -71,3 +71,14 @@ def test_it_gets_every_production_secret_from_the_environment_not_the_file(compo
         "POSTGRES_PASSWORD=",
     ):
         assert variable in example
+
+
+def test_the_rate_limit_cache_keeps_nothing_on_disk(compose):
+    cache = compose["services"]["cache"]
+    web = compose["services"]["web"]
+
+    assert cache["command"][cache["command"].index("--appendonly") + 1] == "no"
+    assert cache["command"][cache["command"].index("--save") + 1] == ""
+    assert "volumes" not in cache
+    assert compose["x-app"]["environment"]["CACHE_REDIS_URL"].startswith("redis://cache:")
+    assert "cache" in web["depends_on"]

@@ -64,7 +64,9 @@ def test_every_public_page_loads_nothing_from_another_host(client, url):
         assert address.startswith(("/", "data:")) and not address.startswith("//"), address
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
-    assert response.headers["Referrer-Policy"] == "same-origin"
+    expected = "same-origin" if url == reverse("accounts:login") else "no-referrer"
+    assert response.headers["Referrer-Policy"] == expected
+    assert f'<meta name="referrer" content="{expected}">' in html
 
 
 def test_it_offers_staff_a_login_page(client):

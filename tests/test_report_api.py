@@ -35,6 +35,26 @@ def test_it_accepts_a_json_report_and_answers_with_the_code_status_and_next_step
     assert not response.cookies
 
 
+def test_api_answers_are_never_cached_and_send_no_referrer(client):
+    response = client.post(SUBMIT, api_payload(), content_type="application/json")
+
+    assert "no-store" in response.headers["Cache-Control"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize("body", ["[]", '"x"', "3"])
+def test_a_body_of_another_shape_gets_the_usual_answers_not_an_error(client, body):
+    assert client.post(STATUS, body, content_type="application/json").status_code == 404
+    assert client.post(SUBMIT, body, content_type="application/json").status_code == 400
+
+
+def test_a_browser_post_from_another_site_is_refused(client):
+    response = client.post(SUBMIT, api_payload(), content_type="application/json", HTTP_SEC_FETCH_SITE="cross-site")
+
+    assert response.status_code == 403
+    assert Report.objects.count() == 0
+
+
 def test_it_accepts_a_multipart_report_with_files(client):
     data = api_payload()
     data["attachments"] = [jpeg_upload()]

@@ -180,3 +180,16 @@ def test_an_empty_or_too_long_message_is_refused(body):
 
     assert error.value.field == "body"
     assert ReportMessage.objects.count() == 0
+
+
+def test_a_report_holds_a_limited_number_of_files(settings):
+    settings.REPORT_ATTACHMENTS_PER_REPORT_MAX = 2
+    report = report_submit(data=report_input(), files=[jpeg_upload()], channel=Channel.WEB, acting_user=None).report
+
+    with pytest.raises(DomainError) as error:
+        report_message_add(
+            report=report, body="Ini dua foto lagi.", files=[jpeg_upload(), jpeg_upload()], acting_user=None
+        )
+
+    assert error.value.code == "report_attachments_full"
+    assert ReportMessage.objects.count() == 0

@@ -101,9 +101,10 @@ def test_a_filled_honeypot_stores_nothing(client):
 def test_a_wrong_code_gets_the_same_404_whatever_the_reason(client):
     client.post(FORM, report_post_data())
 
-    answers = [client.post(STATUS, {"receipt_code": code}) for code in ("1234567890123456", "abc", "")]
+    answers = [client.post(STATUS, {"receipt_code": code}) for code in ("1234567890123456", "abc", "", "9" * 60)]
 
     assert {answer.status_code for answer in answers} == {404}
+    assert len({answer.content for answer in answers}) == 1, "every wrong code gets the very same page"
     assert "Kami tidak menemukan laporan" in answers[0].content.decode()
 
 
@@ -152,15 +153,44 @@ def test_the_real_reporter_gets_in_again_once_the_window_has_passed(client, sett
     assert client.post(STATUS, {"receipt_code": code}).status_code == 200
 
 
-def test_submissions_are_limited_per_client(client, settings):
+def test_submissions_are_limited_per_client_and_the_typed_text_is_kept(client, settings):
     settings.REPORT_SUBMIT_RATE_CLIENT = "2/h"
     for _ in range(2):
         assert client.post(FORM, report_post_data()).status_code == 200
 
-    response = client.post(FORM, report_post_data())
+    response = client.post(FORM, report_post_data(narrative="Teks yang diketik anak tidak boleh hilang sama sekali."))
 
     assert response.status_code == 429
+    assert "Teks yang diketik anak tidak boleh hilang sama sekali." in response.content.decode()
     assert Report.objects.count() == 2
+
+
+def test_only_reports_that_went_through_count_against_the_limit(client, settings):
+    settings.REPORT_SUBMIT_RATE_CLIENT = "1/h"
+    for _ in range(5):
+        assert client.post(FORM, report_post_data(narrative="pendek")).status_code == 400
+
+    assert client.post(FORM, report_post_data()).status_code == 200
+    assert client.post(FORM, report_post_data()).status_code == 429
+
+
+def test_a_post_from_another_sites_page_is_refused(client):
+    cross_site = client.post(FORM, report_post_data(), HTTP_SEC_FETCH_SITE="cross-site")
+    foreign_origin = client.post(STATUS, {"receipt_code": "1"}, HTTP_ORIGIN="https://evil.example")
+    same_site = client.post(FORM, report_post_data(), HTTP_SEC_FETCH_SITE="same-origin", HTTP_ORIGIN="null")
+
+    assert cross_site.status_code == foreign_origin.status_code == 403
+    assert same_site.status_code == 200
+    assert Report.objects.count() == 1
+
+
+def test_every_address_of_one_ipv6_64_counts_as_one_client(client, settings):
+    settings.RECEIPT_GUESS_RATE_CLIENT = "2/15m"
+    client.post(STATUS, {"receipt_code": "1"}, REMOTE_ADDR="2001:db8:1:2::1")
+    client.post(STATUS, {"receipt_code": "1"}, REMOTE_ADDR="2001:db8:1:2::ffff")
+
+    assert client.post(STATUS, {"receipt_code": "1"}, REMOTE_ADDR="2001:db8:1:2:aaaa::9").status_code == 429
+    assert client.post(STATUS, {"receipt_code": "1"}, REMOTE_ADDR="2001:db8:1:3::1").status_code == 404
 
 
 def test_an_attachment_is_accepted_from_the_form(client):
@@ -222,9 +252,25 @@ def test_a_volunteer_reports_on_someones_behalf_and_cannot_open_it_afterwards(cl
     response = client.post(url, report_post_data())
 
     assert response.status_code == 200
+    assert 'class="receipt-code"' not in response.content.decode(), "no code: the volunteer cannot follow it"
+    assert not re.search(r"\d{4} \d{4} \d{4} \d{4}", response.content.decode())
+    assert "no-store" in response.headers["Cache-Control"]
     report = Report.objects.get()
     assert report.channel == "volunteer" and report.submitted_by == volunteer
     assert AuditEvent.objects.get(action="reports.submitted").actor == volunteer
+
+
+def test_the_volunteer_form_keeps_django_csrf_protection(volunteer):
+    from django.test import Client
+
+    from tests.conftest import login_as
+
+    client = login_as(Client(enforce_csrf_checks=True), volunteer)
+
+    response = client.post(reverse("reports:volunteer_form"), report_post_data())
+
+    assert response.status_code == 403
+    assert Report.objects.count() == 0
 
 
 @pytest.mark.parametrize("persona", ["officer", "supervisor", "head", "sysadmin"])
