@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,8 @@ class Report(models.Model):
     """A report of violence against a child. Identifying fields are encrypted at rest; the
     reporter is known only by the HMAC of their receipt code."""
 
+    # Staff URLs and the API name a report by this, never by its sequential id.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
