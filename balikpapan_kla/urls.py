@@ -11,8 +11,11 @@ if settings.STAFF_2FA_REQUIRED:
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("reports.urls")),
+    path("", include("outreach.urls")),
+    path("staf/sosialisasi/", include("outreach.staff_urls")),
     path("akun/", include("accounts.urls")),
     path("api/v1/", include("reports.api_urls")),
+    path("api/v1/outreach/", include("outreach.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import login_and_second_factor_required
+from accounts.models import Role
 
 from . import health
 from .decorators import anonymous_page
@@ -45,6 +46,8 @@ def language(request, code):
 
 @login_and_second_factor_required
 def staff_home(request):
+    if request.user.role == Role.VOLUNTEER:
+        return redirect("outreach:home")
     return render(request, "core/staff_home.html")
 
 

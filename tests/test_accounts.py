@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("accounts:login")
 STAFF_HOME = reverse("core:staff_home")
+VOLUNTEER_HOME = reverse("outreach:home")
 
 
 def current_code(device):
@@ -88,7 +89,8 @@ def test_it_lets_a_volunteer_in_with_a_password_only(client, volunteer):
     response = log_in(client, "relawan")
 
     assert response.status_code == 302
-    assert client.get(STAFF_HOME).status_code == 200
+    assert client.get(STAFF_HOME).url == VOLUNTEER_HOME
+    assert client.get(VOLUNTEER_HOME).status_code == 200
 
 
 def test_it_skips_the_second_factor_when_switched_off_and_says_so_in_a_banner(client, officer, settings):
@@ -135,11 +137,11 @@ def test_it_locks_an_account_after_five_failed_logins_even_for_the_right_passwor
 def test_it_ends_a_staff_session_after_30_idle_minutes(client, volunteer, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     log_in(client, "relawan")
-    assert client.get(STAFF_HOME).status_code == 200
+    assert client.get(VOLUNTEER_HOME).status_code == 200
 
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
 
-    response = client.get(STAFF_HOME)
+    response = client.get(VOLUNTEER_HOME)
     assert response.status_code == 302 and response.url.startswith(LOGIN)
 
 

@@ -7,6 +7,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from areas.models import RT, Kelurahan
 from areas.services import rt_bulk_import
+from outreach.demo import seed_demo_outreach
 from reports.demo import seed_demo_reports
 
 DEMO_PASSWORD = "Demo-KLA-2026"  # noqa: S105 - printed on purpose; seed_demo refuses to run in production
@@ -72,6 +73,14 @@ class Command(BaseCommand):
                     acting_user=None,
                 )
                 rows.append((username, role, _("created")))
+
+            kader, sessions = seed_demo_outreach(password=DEMO_PASSWORD)
+            self.stdout.write(
+                _("Outreach: %(kader)d kader accounts (kader01-kader34) and %(sessions)d sessions created.")
+                % {"kader": kader, "sessions": sessions}
+                if sessions
+                else _("Outreach: already present, none added.")
+            )
 
             reports = seed_demo_reports()
             self.stdout.write(

@@ -1,0 +1,474 @@
+"""The outreach API: RT volunteers log sessions, child-care groups and Forum Anak activities in
+their own RTs; agency readers (officer, supervisor, head) read them all.
+
+Every object is loaded through outreach.access and every write goes through outreach.services;
+the serializers only check types and ranges, then ask the service's `*_input_errors` for the
+rules, so the form, the API and the service refuse the same input with the same message.
+"""
+
+from dataclasses import fields
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from accounts.decorators import second_factor_pending
+from accounts.models import Role
+from areas.models import RT
+
+from . import services
+from .access import (
+    OUTREACH_READERS,
+    access_group,
+    access_session,
+    forum_activities_for,
+    groups_for,
+    session_editable,
+    sessions_for,
+    volunteer_rts,
+)
+from .choices import COUNT_MAX, DURATION_MAX_MINUTES, LONG_TEXT, SHORT_TEXT, Topic
+from .models import OutreachPhoto
+
+ERRORS_400 = OpenApiResponse(description='Errors per field: {field: [{"message": ..., "code": ...}]}')
+DENIED_403 = OpenApiResponse(description="Not logged in, second factor not given, or a role without access.")
+MISSING_404 = OpenApiResponse(description="No such record, or not one you can see.")
+
+
+class IsVolunteerOrOutreachReader(BasePermission):
+    """Logged in, past the second factor when it is required, and an RT volunteer or an outreach
+    reader. The same rule as accounts.decorators.login_and_second_factor_required."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and not second_factor_pending(user)
+            and (user.role == Role.VOLUNTEER or user.role in OUTREACH_READERS)
+        )
+
+
+class VolunteersWrite(BasePermission):
+    """Readers read; only RT volunteers log and change outreach records (the services say which RTs)."""
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or request.user.role == Role.VOLUNTEER
+
+
+class OutreachAPIView(APIView):
+    permission_classes = [IsVolunteerOrOutreachReader, VolunteersWrite]
+
+
+class OutreachListAPIView(OutreachAPIView):
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
+    def paginated(self, queryset, serializer_class, context) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+
+# --- Input -------------------------------------------------------------------------------------
+
+
+def count_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=COUNT_MAX, **kwargs)
+
+
+def optional_text(max_length: int = SHORT_TEXT) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, default="")
+
+
+class FlatListField(serializers.ListField):
+    """A list whose errors keep the API's flat {field: [{"message", "code"}]} shape, not DRF's
+    {field: {index: [...]}}: a client shows the first bad item's message next to the field."""
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(next(iter(exc.detail.values()))) from exc
+
+
+def topics_field(**kwargs) -> serializers.ListField:
+    return FlatListField(child=serializers.ChoiceField(Topic.choices), **kwargs)
+
+
+def rt_field() -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=RT.objects.select_related("kelurahan__kecamatan"), help_text="The RT's id: one of your own RTs."
+    )
+
+
+class ServiceInputSerializer(serializers.Serializer):
+    """Types and ranges here; every other rule in the service's `*_input_errors`.
+
+    Free text may be blank at this level so that the service gives its own message for it.
+    On PATCH the serializer holds the record as `instance`: what the request leaves out keeps
+    its current value, and the rules are checked on the whole result.
+    """
+
+    input_class: type
+    input_errors: staticmethod
+
+    def validate(self, attrs):
+        errors = self.input_errors(self.to_input(attrs), today=timezone.localdate())
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def to_input(self, attrs):
+        names = [field.name for field in fields(self.input_class)]
+        values = {name: getattr(self.instance, name) for name in names} if self.instance is not None else {}
+        values.update((name, attrs[name]) for name in names if name in attrs)
+        return self.input_class(**values)
+
+
+class SessionInputSerializer(ServiceInputSerializer):
+    input_class = services.SessionInput
+    input_errors = staticmethod(services.session_input_errors)
+
+    rt = rt_field()
+    held_on = serializers.DateField()
+    start_time = serializers.TimeField()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=DURATION_MAX_MINUTES)
+    topics = topics_field(help_text='At least one; with "lainnya", say what in other_topic.')
+    other_topic = optional_text()
+    facilitators = serializers.CharField(max_length=SHORT_TEXT, allow_blank=True)
+    boys = count_field(required=False, default=0)
+    girls = count_field(required=False, default=0)
+    men = count_field(required=False, default=0)
+    women = count_field(required=False, default=0)
+    materials = optional_text()
+    notes = optional_text(LONG_TEXT)
+
+
+class GroupInputSerializer(ServiceInputSerializer):
+    input_class = services.GroupInput
+    input_errors = staticmethod(services.group_input_errors)
+
+    rt = rt_field()
+    name = serializers.CharField(max_length=SHORT_TEXT, allow_blank=True)
+    formed_on = serializers.DateField()
+    members = count_field(required=False, default=0)
+    contact_person = optional_text()
+    active = serializers.BooleanField(required=False, default=True)
+    last_activity_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DateRangeFilterSerializer(serializers.Serializer):
+    rt = serializers.IntegerField(required=False, min_value=1, help_text="Only this RT (its id).")
+    from_date = serializers.DateField(required=False, help_text="Held on or after this date (YYYY-MM-DD).")
+    to = serializers.DateField(required=False, help_text="Held on or before this date (YYYY-MM-DD).")
+
+    def get_fields(self):
+        # `from` is what clients send, and a keyword in Python.
+        declared = super().get_fields()
+        declared["from"] = declared.pop("from_date")
+        return declared
+
+    def apply(self, queryset):
+        filters = self.validated_data
+        if "rt" in filters:
+            queryset = queryset.filter(rt_id=filters["rt"])
+        if "from" in filters:
+            queryset = queryset.filter(held_on__gte=filters["from"])
+        if "to" in filters:
+            queryset = queryset.filter(held_on__lte=filters["to"])
+        return queryset
+
+
+def filtered(request, queryset):
+    date_range = DateRangeFilterSerializer(data=request.query_params)
+    date_range.is_valid(raise_exception=True)
+    return date_range.apply(queryset)
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+
+class PlacedOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    rt = serializers.IntegerField(source="rt_id", help_text="The RT's id.")
+    rt_label = serializers.CharField(source="rt", help_text='e.g. "RT 001, Gunung Samarinda"')
+    kelurahan = serializers.CharField(source="rt.kelurahan.name")
+    kecamatan = serializers.CharField(source="rt.kelurahan.kecamatan.name")
+
+
+@extend_schema_serializer(component_name="OutreachSession")
+class SessionOutputSerializer(PlacedOutputSerializer):
+    held_on = serializers.DateField()
+    start_time = serializers.TimeField()
+    duration_minutes = serializers.IntegerField()
+    topics = topics_field()
+    other_topic = serializers.CharField()
+    facilitators = serializers.CharField()
+    boys = serializers.IntegerField()
+    girls = serializers.IntegerField()
+    men = serializers.IntegerField()
+    women = serializers.IntegerField()
+    children = serializers.IntegerField()
+    adults = serializers.IntegerField()
+    materials = serializers.CharField()
+    notes = serializers.CharField()
+    photos = serializers.SerializerMethodField(help_text="How many photos the session has.")
+    logged_at = serializers.DateTimeField()
+    editable = serializers.SerializerMethodField(help_text="Whether you may still change it (PUT/PATCH).")
+
+    def get_photos(self, session) -> int:
+        return len(session.photos.all())
+
+    def get_editable(self, session) -> bool:
+        return session_editable(session, user=self.context["request"].user, now=self.context["now"])
+
+    @staticmethod
+    def context_for(request) -> dict:
+        return {"request": request, "now": timezone.now()}
+
+
+@extend_schema_serializer(component_name="OutreachGroup")
+class GroupOutputSerializer(PlacedOutputSerializer):
+    name = serializers.CharField()
+    formed_on = serializers.DateField()
+    members = serializers.IntegerField()
+    active = serializers.BooleanField()
+    last_activity_on = serializers.DateField(allow_null=True)
+    has_contact = serializers.SerializerMethodField()
+    contact_person = serializers.CharField(
+        required=False, help_text="Only in answers to a volunteer of the group's RT."
+    )
+
+    def get_has_contact(self, group) -> bool:
+        return bool(group.contact_person)
+
+    def to_representation(self, group):
+        data = super().to_representation(group)
+        if group.rt_id not in self.context["contact_rts"]:
+            del data["contact_person"]
+        return data
+
+    @staticmethod
+    def context_for(request) -> dict:
+        # The contact person is identifying: only the group's own volunteers see it.
+        return {"request": request, "contact_rts": set(volunteer_rts(request.user).values_list("pk", flat=True))}
+
+
+@extend_schema_serializer(component_name="OutreachForumActivity")
+class ForumActivityOutputSerializer(PlacedOutputSerializer):
+    held_on = serializers.DateField()
+    title = serializers.CharField()
+    children = serializers.IntegerField()
+    topics = topics_field()
+    other_topic = serializers.CharField()
+    suggestions = serializers.CharField()
+    logged_at = serializers.DateTimeField()
+
+
+# --- Sessions ----------------------------------------------------------------------------------
+
+
+class SessionListLogAPI(OutreachListAPIView):
+    @extend_schema_serializer(component_name="OutreachSessionLogInput")
+    class InputSerializer(SessionInputSerializer):
+        photos = FlatListField(
+            child=serializers.FileField(), required=False, default=list, help_text="Photos (multipart only)."
+        )
+
+    @extend_schema(
+        operation_id="outreach_session_list",
+        parameters=[DateRangeFilterSerializer],
+        responses={200: SessionOutputSerializer(many=True), 400: ERRORS_400, 403: DENIED_403},
+        summary="Socialisation sessions you can see, newest first",
+    )
+    def get(self, request):
+        sessions = sessions_for(request.user).prefetch_related(
+            # Only counted: never load (and decrypt) the stored names.
+            Prefetch("photos", queryset=OutreachPhoto.objects.only("pk", "session_id"))
+        )
+        context = SessionOutputSerializer.context_for(request)
+        return self.paginated(filtered(request, sessions), SessionOutputSerializer, context)
+
+    @extend_schema(
+        operation_id="outreach_session_log",
+        request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+        responses={201: SessionOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
+        summary="Log a socialisation session in one of your RTs (volunteers)",
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = services.outreach_session_log(
+            data=serializer.to_input(serializer.validated_data),
+            photos=serializer.validated_data["photos"],
+            acting_user=request.user,
+        )
+        output = SessionOutputSerializer(
+            access_session(request.user, session.uuid), context=SessionOutputSerializer.context_for(request)
+        )
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+class SessionDetailAPI(OutreachAPIView):
+    @extend_schema_serializer(component_name="OutreachSessionUpdateInput")
+    class InputSerializer(SessionInputSerializer):
+        pass
+
+    @extend_schema(
+        operation_id="outreach_session_detail",
+        responses={200: SessionOutputSerializer, 403: DENIED_403, 404: MISSING_404},
+        summary="One socialisation session",
+    )
+    def get(self, request, uuid):
+        session = access_session(request.user, uuid)
+        return Response(SessionOutputSerializer(session, context=SessionOutputSerializer.context_for(request)).data)
+
+    @extend_schema(
+        operation_id="outreach_session_update",
+        request=InputSerializer,
+        responses={200: SessionOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        summary="Change a session you logged, within 7 days (code session_locked after)",
+    )
+    def put(self, request, uuid):
+        return self.update(request, uuid, partial=False)
+
+    @extend_schema(
+        operation_id="outreach_session_partial_update",
+        request=InputSerializer,
+        responses={200: SessionOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        summary="Change some fields of a session you logged, within 7 days",
+    )
+    def patch(self, request, uuid):
+        return self.update(request, uuid, partial=True)
+
+    def update(self, request, uuid, *, partial: bool) -> Response:
+        session = access_session(request.user, uuid)
+        serializer = self.InputSerializer(session, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.outreach_session_update(
+            session=session, data=serializer.to_input(serializer.validated_data), acting_user=request.user
+        )
+        return self.get(request, uuid)
+
+
+# --- Child-care groups -------------------------------------------------------------------------
+
+
+class GroupListRegisterAPI(OutreachListAPIView):
+    @extend_schema_serializer(component_name="OutreachGroupInput")
+    class InputSerializer(GroupInputSerializer):
+        pass
+
+    @extend_schema(
+        operation_id="outreach_group_list",
+        responses={200: GroupOutputSerializer(many=True), 403: DENIED_403},
+        summary="Child-care groups (kelompok peduli anak) you can see",
+    )
+    def get(self, request):
+        return self.paginated(
+            groups_for(request.user), GroupOutputSerializer, GroupOutputSerializer.context_for(request)
+        )
+
+    @extend_schema(
+        operation_id="outreach_group_register",
+        request=InputSerializer,
+        responses={201: GroupOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
+        summary="Register a child-care group in one of your RTs (volunteers)",
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        group = services.child_care_group_register(
+            data=serializer.to_input(serializer.validated_data), acting_user=request.user
+        )
+        output = GroupOutputSerializer(
+            access_group(request.user, group.uuid), context=GroupOutputSerializer.context_for(request)
+        )
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+class GroupDetailAPI(OutreachAPIView):
+    InputSerializer = GroupListRegisterAPI.InputSerializer
+
+    @extend_schema(
+        operation_id="outreach_group_detail",
+        responses={200: GroupOutputSerializer, 403: DENIED_403, 404: MISSING_404},
+        summary="One child-care group",
+    )
+    def get(self, request, uuid):
+        group = access_group(request.user, uuid)
+        return Response(GroupOutputSerializer(group, context=GroupOutputSerializer.context_for(request)).data)
+
+    @extend_schema(
+        operation_id="outreach_group_update",
+        request=InputSerializer,
+        responses={200: GroupOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        summary="Change a child-care group of your RT",
+    )
+    def put(self, request, uuid):
+        return self.update(request, uuid, partial=False)
+
+    @extend_schema(
+        operation_id="outreach_group_partial_update",
+        request=InputSerializer,
+        responses={200: GroupOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        summary="Change some fields of a child-care group of your RT",
+    )
+    def patch(self, request, uuid):
+        return self.update(request, uuid, partial=True)
+
+    def update(self, request, uuid, *, partial: bool) -> Response:
+        group = access_group(request.user, uuid)
+        serializer = self.InputSerializer(group, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.child_care_group_update(
+            group=group, data=serializer.to_input(serializer.validated_data), acting_user=request.user
+        )
+        return self.get(request, uuid)
+
+
+# --- Forum Anak --------------------------------------------------------------------------------
+
+
+class ForumActivityListLogAPI(OutreachListAPIView):
+    @extend_schema_serializer(component_name="OutreachForumActivityInput")
+    class InputSerializer(ServiceInputSerializer):
+        input_class = services.ForumActivityInput
+        input_errors = staticmethod(services.forum_activity_input_errors)
+
+        rt = rt_field()
+        held_on = serializers.DateField()
+        title = serializers.CharField(max_length=SHORT_TEXT, allow_blank=True)
+        children = count_field(required=False, default=0)
+        topics = topics_field(required=False, default=list)
+        other_topic = optional_text()
+        suggestions = optional_text(LONG_TEXT)
+
+    @extend_schema(
+        operation_id="outreach_forum_activity_list",
+        parameters=[DateRangeFilterSerializer],
+        responses={200: ForumActivityOutputSerializer(many=True), 400: ERRORS_400, 403: DENIED_403},
+        summary="Forum Anak activities you can see, newest first",
+    )
+    def get(self, request):
+        activities = filtered(request, forum_activities_for(request.user))
+        return self.paginated(activities, ForumActivityOutputSerializer, {"request": request})
+
+    @extend_schema(
+        operation_id="outreach_forum_activity_log",
+        request=InputSerializer,
+        responses={201: ForumActivityOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
+        summary="Log a Forum Anak activity in one of your RTs (volunteers)",
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        activity = services.forum_activity_log(
+            data=serializer.to_input(serializer.validated_data), acting_user=request.user
+        )
+        return Response(ForumActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,320 @@
+"""The agency's view of outreach: coverage, where to go next, and CSV exports."""
+
+import csv
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import login_and_second_factor_required
+from areas.models import Kecamatan
+from core.audit import audit_log
+
+from . import selectors
+from .access import OUTREACH_READERS
+from .selectors import Period
+
+readers_only = login_and_second_factor_required(roles=OUTREACH_READERS)
+PAGE_SIZE = 50
+MAX_PERIOD = timedelta(days=5 * 366)
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class KecamatanFilterForm(forms.Form):
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Kecamatan.objects.order_by("name"), required=False, empty_label=_("All")
+    )
+
+
+class PeriodFilterForm(KecamatanFilterForm):
+    start = forms.DateField(label=_("From"), widget=DATE_WIDGET, required=False)
+    end = forms.DateField(label=_("To"), widget=DATE_WIDGET, required=False)
+
+    field_order = ["start", "end", "kecamatan"]
+
+    def __init__(self, query, *, default: Period):
+        # A missing or empty date means the default one (hence not `required`); the form shows which it is.
+        data = query.copy()
+        for name in ("start", "end"):
+            if not data.get(name):
+                data[name] = getattr(default, name).isoformat()
+        super().__init__(data)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end date cannot be before the start date."))
+            elif end - start > MAX_PERIOD:
+                self.add_error("start", _("Choose a period of at most five years."))
+        return cleaned
+
+    def period(self) -> Period:
+        return Period(start=self.cleaned_data["start"], end=self.cleaned_data["end"])
+
+
+def _default_period() -> Period:
+    return selectors.last_twelve_months(today=timezone.localdate())
+
+
+@dataclass(frozen=True)
+class Bar:
+    month: date
+    value: int
+    x: float
+    y: float
+    width: float
+    height: float
+    show_label: bool
+    show_year: bool
+
+    @property
+    def center(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+    @property
+    def value_y(self) -> float:
+        return round(self.y - 3, 1)
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A bar chart laid out here, drawn as inline SVG by the template: no script, no other host."""
+
+    key: str
+    title: str
+    bars: list[Bar]
+    maximum: int
+    show_values: bool
+
+    WIDTH = 360
+    HEIGHT = 190
+    TOP = 32
+    BOTTOM = 36
+    SIDE = 4
+    SCALE_Y = 11
+
+    @property
+    def baseline(self) -> int:
+        return self.HEIGHT - self.BOTTOM
+
+    @property
+    def month_y(self) -> int:
+        return self.baseline + 14
+
+    @property
+    def year_y(self) -> int:
+        return self.baseline + 28
+
+    @classmethod
+    def of(cls, key: str, title: str, points: list[tuple[date, int]]) -> "BarChart":
+        maximum = max((value for _month, value in points), default=0)
+        slot = (cls.WIDTH - 2 * cls.SIDE) / max(len(points), 1)
+        plot = cls.HEIGHT - cls.TOP - cls.BOTTOM
+        label_every = math.ceil(len(points) / 13) or 1
+        bars = []
+        for index, (month, value) in enumerate(points):
+            height = round(plot * value / maximum, 1) if maximum else 0
+            bars.append(
+                Bar(
+                    month=month,
+                    value=value,
+                    x=round(cls.SIDE + index * slot + slot * 0.15, 1),
+                    y=round(cls.TOP + plot - height, 1),
+                    width=round(slot * 0.7, 1),
+                    height=height,
+                    show_label=index % label_every == 0,
+                    show_year=index == 0 or month.month == 1,
+                )
+            )
+        # A value is written over its bar only if the widest one fits the slot (about 6 units a character).
+        show_values = len(f"{maximum:,}") * 6 <= slot
+        return cls(key=key, title=title, bars=bars, maximum=maximum, show_values=show_values)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@readers_only
+@require_GET
+def coverage(request):
+    form = PeriodFilterForm(request.GET, default=_default_period())
+    context = {"form": form}
+    if form.is_valid():
+        period, kecamatan = form.period(), form.cleaned_data["kecamatan"]
+        result = selectors.outreach_coverage(user=request.user, period=period, kecamatan=kecamatan)
+        context.update(
+            coverage=result,
+            kecamatan=kecamatan,
+            charts=[
+                BarChart.of("sessions", _("Sessions per month"), [(m.month, m.sessions) for m in result.months]),
+                BarChart.of("people", _("People reached per month"), [(m.month, m.people) for m in result.months]),
+            ],
+            never_reached=_page(
+                request, selectors.rts_never_reached(user=request.user, period=period, kecamatan=kecamatan)
+            ),
+        )
+    return render(request, "outreach/staff/coverage.html", context)
+
+
+@readers_only
+@require_GET
+def targeting(request):
+    form = KecamatanFilterForm(request.GET)
+    period = _default_period()
+    context = {"form": form, "period": period}
+    if form.is_valid():
+        kecamatan = form.cleaned_data["kecamatan"]
+        context.update(
+            kecamatan=kecamatan,
+            rts=_page(request, selectors.rts_to_target(user=request.user, period=period, kecamatan=kecamatan)),
+            kelurahan_list=selectors.kelurahan_to_target(user=request.user, period=period, kecamatan=kecamatan),
+        )
+    return render(request, "outreach/staff/targeting.html", context)
+
+
+# Cells a spreadsheet would read as a formula (CSV injection) get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The column names are a file format that spreadsheets are built on: always Indonesian,
+# whatever the language of the page it was downloaded from.
+SESSION_HEADER = [
+    "Kecamatan",
+    "Kelurahan",
+    "RT",
+    "Tanggal",
+    "Jam mulai",
+    "Durasi (menit)",
+    "Topik",
+    "Fasilitator",
+    "Anak laki-laki",
+    "Anak perempuan",
+    "Laki-laki dewasa",
+    "Perempuan dewasa",
+    "Jumlah anak",
+    "Jumlah dewasa",
+    "Materi yang dibagikan",
+    "Dicatat pada",
+]
+GROUP_HEADER = [
+    "Kecamatan",
+    "Kelurahan",
+    "RT",
+    "Nama kelompok",
+    "Tanggal dibentuk",
+    "Jumlah anggota",
+    "Aktif",
+    "Kegiatan terakhir",
+    "Ada narahubung",
+]
+CHUNK_SIZE = 2000
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _yes_no(value: bool) -> str:
+    return "Ya" if value else "Tidak"
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        # Streamed after the view has returned: set the language here, not in the request.
+        with translation.override("id"):
+            yield "\ufeff" + writer.writerow(header)  # the BOM makes Excel read UTF-8
+            for row in rows:
+                yield writer.writerow([_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _audit_export(request, what: str, **filters) -> None:
+    audit_log(actor=request.user, action="outreach.exported", data={"what": what, **filters})
+
+
+@readers_only
+@require_GET
+@never_cache
+def export_sessions(request):
+    form = PeriodFilterForm(request.GET, default=_default_period())
+    if not form.is_valid():
+        return HttpResponseBadRequest(gettext("Check the period and the kecamatan."))
+    period, kecamatan = form.period(), form.cleaned_data["kecamatan"]
+    _audit_export(
+        request,
+        "sessions",
+        start=period.start.isoformat(),
+        end=period.end.isoformat(),
+        kecamatan=kecamatan.pk if kecamatan else None,
+    )
+    sessions = selectors.sessions_for_export(user=request.user, period=period, kecamatan=kecamatan)
+    rows = (
+        [
+            session.rt.kelurahan.kecamatan.name,
+            session.rt.kelurahan.name,
+            session.rt.label,
+            session.held_on.isoformat(),
+            session.start_time.strftime("%H:%M"),
+            session.duration_minutes,
+            "; ".join(str(label) for label in session.topic_labels()),
+            session.facilitators,
+            session.boys,
+            session.girls,
+            session.men,
+            session.women,
+            session.children,
+            session.adults,
+            session.materials,
+            timezone.localtime(session.logged_at).isoformat(timespec="seconds"),
+        ]
+        for session in sessions.iterator(chunk_size=CHUNK_SIZE)
+    )
+    return _csv_response(f"sosialisasi-sesi_{period.start}_{period.end}.csv", SESSION_HEADER, rows)
+
+
+@readers_only
+@require_GET
+@never_cache
+def export_groups(request):
+    _audit_export(request, "groups")
+    groups = selectors.groups_for_export(user=request.user)
+    rows = (
+        [
+            group.rt.kelurahan.kecamatan.name,
+            group.rt.kelurahan.name,
+            group.rt.label,
+            group.name,
+            group.formed_on.isoformat(),
+            group.members,
+            _yes_no(group.active),
+            group.last_activity_on.isoformat() if group.last_activity_on else "",
+            _yes_no(group.has_contact),
+        ]
+        for group in groups.iterator(chunk_size=CHUNK_SIZE)
+    )
+    return _csv_response(f"kelompok-peduli-anak_{timezone.localdate()}.csv", GROUP_HEADER, rows)

@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import login_and_second_factor_required
+from accounts.models import Role
+from core.errors import DomainError
+
+from . import access, services
+from .forms import ForumActivityForm, GroupForm, SessionForm
+
+volunteer_only = login_and_second_factor_required(roles={Role.VOLUNTEER})
+PAGE_SIZE = 20
+
+
+def _save(form, call):
+    """Run a service for a valid form; put a domain error next to its field. True if saved."""
+    if not form.is_valid():
+        return False
+    try:
+        call()
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return False
+    return True
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@volunteer_only
+def home(request):
+    rts = list(access.volunteer_rts(request.user))
+    recent = access.sessions_for(request.user).filter(logged_by=request.user)[:5]
+    return render(request, "outreach/home.html", {"rts": rts, "recent": recent})
+
+
+@volunteer_only
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    rts = access.volunteer_rts(request.user)
+    form = SessionForm(request.POST or None, request.FILES or None, rts=rts)
+    if request.method == "POST" and _save(
+        form,
+        lambda: services.outreach_session_log(
+            data=form.to_input(), photos=form.cleaned_data["photos"], acting_user=request.user
+        ),
+    ):
+        messages.success(request, _("The session has been saved. Thank you!"))
+        return redirect("outreach:sessions")
+    return render(request, "outreach/session_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@volunteer_only
+@require_http_methods(["GET", "POST"])
+def session_edit(request, uuid):
+    session = access.access_session(request.user, uuid)
+    if not access.session_editable(session, user=request.user, now=timezone.now()):
+        messages.error(request, _("This session can no longer be changed. Ask a supervisor to unlock it."))
+        return redirect("outreach:sessions")
+    rts = access.volunteer_rts(request.user)
+    initial = {name: getattr(session, name) for name in services.SessionInput.__dataclass_fields__}
+    initial["rt"] = session.rt_id
+    form = SessionForm(request.POST or None, initial=initial, rts=rts)
+    del form.fields["photos"]
+    if request.method == "POST" and _save(
+        form,
+        lambda: services.outreach_session_update(session=session, data=form.to_input(), acting_user=request.user),
+    ):
+        messages.success(request, _("The session has been updated."))
+        return redirect("outreach:sessions")
+    return render(
+        request, "outreach/session_form.html", {"form": form, "session": session}, status=400 if form.errors else 200
+    )
+
+
+@volunteer_only
+def session_list(request):
+    sessions = access.sessions_for(request.user).filter(logged_by=request.user)
+    page = _page(request, sessions)
+    now = timezone.now()
+    rows = [(session, access.session_editable(session, user=request.user, now=now)) for session in page]
+    return render(request, "outreach/session_list.html", {"page": page, "rows": rows})
+
+
+@volunteer_only
+@require_http_methods(["GET", "POST"])
+def groups(request):
+    rts = access.volunteer_rts(request.user)
+    form = GroupForm(request.POST or None, rts=rts, initial={"active": True})
+    if request.method == "POST" and _save(
+        form, lambda: services.child_care_group_register(data=form.to_input(), acting_user=request.user)
+    ):
+        messages.success(request, _("The group has been registered."))
+        return redirect("outreach:groups")
+    context = {"form": form, "page": _page(request, access.groups_for(request.user))}
+    return render(request, "outreach/groups.html", context, status=400 if form.errors else 200)
+
+
+@volunteer_only
+@require_http_methods(["GET", "POST"])
+def group_edit(request, uuid):
+    group = access.access_group(request.user, uuid)
+    rts = access.volunteer_rts(request.user)
+    initial = {name: getattr(group, name) for name in services.GroupInput.__dataclass_fields__}
+    initial["rt"] = group.rt_id
+    form = GroupForm(request.POST or None, initial=initial, rts=rts)
+    if request.method == "POST" and _save(
+        form, lambda: services.child_care_group_update(group=group, data=form.to_input(), acting_user=request.user)
+    ):
+        messages.success(request, _("The group has been updated."))
+        return redirect("outreach:groups")
+    return render(
+        request, "outreach/group_form.html", {"form": form, "group": group}, status=400 if form.errors else 200
+    )
+
+
+@volunteer_only
+@require_http_methods(["GET", "POST"])
+def forum_activities(request):
+    rts = access.volunteer_rts(request.user)
+    form = ForumActivityForm(request.POST or None, rts=rts)
+    if request.method == "POST" and _save(
+        form, lambda: services.forum_activity_log(data=form.to_input(), acting_user=request.user)
+    ):
+        messages.success(request, _("The Forum Anak activity has been saved."))
+        return redirect("outreach:forum")
+    context = {"form": form, "page": _page(request, access.forum_activities_for(request.user))}
+    return render(request, "outreach/forum.html", context, status=400 if form.errors else 200)
+
+
+@login_and_second_factor_required(roles=access.OUTREACH_READERS)
+def session_detail(request, uuid):
+    """A session as the agency sees it; a supervisor can unlock it for its volunteer."""
+    session = access.access_session(request.user, uuid)
+    return render(request, "outreach/session_detail.html", {"session": session})
+
+
+@login_and_second_factor_required(roles={Role.SUPERVISOR})
+@require_POST
+def session_unlock(request, uuid):
+    session = access.access_session(request.user, uuid)
+    services.outreach_session_unlock(session=session, acting_user=request.user)
+    messages.success(request, _("The volunteer can change this session again for 7 days."))
+    return redirect("outreach:session_detail", uuid=session.uuid)

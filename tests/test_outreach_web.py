@@ -1,0 +1,185 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from outreach.models import ChildCareGroup, ForumAnakActivity, OutreachSession
+from outreach.services import outreach_session_log
+from tests.conftest import login_as
+from tests.outreach_data import session_input
+from tests.reporting import jpeg_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"
+
+
+def session_post(rt, **overrides):
+    data = {
+        "rt": str(rt.pk),
+        "held_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "start_time": "16:00",
+        "duration_minutes": "90",
+        "topics": ["hak_anak", "perundungan"],
+        "facilitators": "Ibu Sari",
+        "boys": "10",
+        "girls": "12",
+        "men": "3",
+        "women": "8",
+    }
+    data.update(overrides)
+    return data
+
+
+VOLUNTEER_PAGES = ["outreach:home", "outreach:sessions", "outreach:session_create", "outreach:groups", "outreach:forum"]
+
+
+@pytest.mark.parametrize("name", VOLUNTEER_PAGES)
+def test_volunteer_pages_open_for_a_volunteer(client, volunteer, name):
+    login_as(client, volunteer)
+
+    assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", VOLUNTEER_PAGES)
+@pytest.mark.parametrize("persona", ["officer", "supervisor", "head", "sysadmin"])
+def test_volunteer_pages_are_for_volunteers_only(client, request, name, persona):
+    login_as(client, request.getfixturevalue(persona))
+
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", VOLUNTEER_PAGES)
+def test_volunteer_pages_send_an_anonymous_visitor_to_login(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302 and "/akun/masuk/" in response.url
+
+
+def test_a_volunteer_lands_on_their_home_after_login(client, volunteer):
+    login_as(client, volunteer)
+
+    response = client.get(reverse("core:staff_home"))
+
+    assert response.url == reverse("outreach:home")
+    home = client.get(response.url).content.decode()
+    assert "RT 001" in home and "Gunung Samarinda" in home
+
+
+def test_a_volunteer_logs_a_session_with_a_photo(client, volunteer, rt):
+    login_as(client, volunteer)
+    data = session_post(rt)
+    data["photos"] = [jpeg_upload()]
+
+    response = client.post(reverse("outreach:session_create"), data)
+
+    assert response.status_code == 302 and response.url == reverse("outreach:sessions")
+    session = OutreachSession.objects.get()
+    assert (session.boys, session.girls, session.men, session.women, session.photos.count()) == (10, 12, 3, 8, 1)
+    listing = client.get(response.url).content.decode()
+    assert "Hak anak" in listing and "Perundungan" in listing
+
+
+def test_the_form_offers_only_the_volunteers_rts(client, volunteer, rt, other_rt):
+    login_as(client, volunteer)
+
+    html = client.get(reverse("outreach:session_create")).content.decode()
+    posted = client.post(reverse("outreach:session_create"), session_post(other_rt))
+
+    assert f'value="{rt.pk}"' in html and f'value="{other_rt.pk}"' not in html
+    assert posted.status_code == 400
+    assert OutreachSession.objects.count() == 0
+
+
+def test_bad_counts_and_dates_are_shown_per_field_in_indonesian(client, volunteer, rt):
+    login_as(client, volunteer)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+    response = client.post(
+        reverse("outreach:session_create"), session_post(rt, boys="-3", women="20000", held_on=tomorrow)
+    )
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert html.count('class="error"') >= 2
+    assert "10000" in html or "10.000" in html
+    assert OutreachSession.objects.count() == 0
+
+    response = client.post(reverse("outreach:session_create"), session_post(rt, held_on=tomorrow))
+    assert "masa depan" in response.content.decode()
+
+
+def test_a_session_can_be_changed_for_7_days_then_shows_as_locked(client, volunteer, rt):
+    login_as(client, volunteer)
+    session = outreach_session_log(data=session_input(rt), acting_user=volunteer)
+    edit = reverse("outreach:session_edit", args=[session.uuid])
+
+    assert client.post(edit, session_post(rt, boys="33")).status_code == 302
+    assert OutreachSession.objects.get().boys == 33
+
+    OutreachSession.objects.update(logged_at=timezone.now() - timedelta(days=8))
+    assert client.get(edit).status_code == 302
+    assert client.post(edit, session_post(rt, boys="44")).status_code == 302
+    assert OutreachSession.objects.get().boys == 33
+    assert "Terkunci" in client.get(reverse("outreach:sessions")).content.decode()
+
+
+def test_another_volunteers_session_answers_404(client, volunteer, other_volunteer, other_rt):
+    session = outreach_session_log(data=session_input(other_rt), acting_user=other_volunteer)
+    login_as(client, volunteer)
+
+    assert client.get(reverse("outreach:session_edit", args=[session.uuid])).status_code == 404
+
+
+def test_a_supervisor_unlocks_a_session_from_its_page(client, volunteer, supervisor, officer, rt):
+    session = outreach_session_log(data=session_input(rt), acting_user=volunteer)
+    OutreachSession.objects.update(logged_at=timezone.now() - timedelta(days=30))
+    detail = reverse("outreach:session_detail", args=[session.uuid])
+    unlock = reverse("outreach:session_unlock", args=[session.uuid])
+
+    login_as(client, officer)
+    assert client.get(detail).status_code == 200
+    assert client.post(unlock).status_code == 403
+
+    login_as(client, supervisor)
+    assert "Buka kunci" in client.get(detail).content.decode()
+    assert client.post(unlock).status_code == 302
+    assert OutreachSession.objects.get().unlocked_until > timezone.now()
+
+
+def test_a_volunteer_registers_a_group_and_logs_a_forum_activity(client, volunteer, rt):
+    login_as(client, volunteer)
+    formed = (timezone.localdate() - timedelta(days=100)).isoformat()
+
+    group = client.post(
+        reverse("outreach:groups"),
+        {"rt": rt.pk, "name": "KPA Melati", "formed_on": formed, "members": "12", "active": "on", "contact_person": ""},
+    )
+    forum = client.post(
+        reverse("outreach:forum"),
+        {
+            "rt": rt.pk,
+            "held_on": timezone.localdate().isoformat(),
+            "title": "Musyawarah",
+            "children": "25",
+            "topics": ["hak_anak"],
+            "suggestions": "Taman bermain",
+        },
+    )
+
+    assert group.status_code == forum.status_code == 302
+    assert ChildCareGroup.objects.get().members == 12
+    assert ForumAnakActivity.objects.get().suggestions == "Taman bermain"
+    assert "KPA Melati" in client.get(reverse("outreach:groups")).content.decode()
+
+
+def test_volunteers_see_no_reports_or_cases(client, volunteer):
+    login_as(client, volunteer)
+
+    assert client.get(reverse("core:staff_home")).status_code == 302
+    html = client.get(reverse("outreach:home")).content.decode()
+    assert "/staf/laporan" not in html
