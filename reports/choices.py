@@ -83,6 +83,13 @@ class AuthorKind(models.TextChoices):
     STAFF = "staff", _("Officer")
 
 
+class RejectionReason(models.TextChoices):
+    NOT_ABOUT_A_CHILD = "not_about_a_child", _("Not about a child")
+    NO_VIOLENCE = "no_violence", _("No violence described")
+    SPAM = "spam", _("Spam")
+    NO_ANSWER = "no_answer", _("No answer to questions after 14 days")
+
+
 NARRATIVE_MIN_LENGTH = 20
 NARRATIVE_MAX_LENGTH = 5000
 CHILD_AGE_MAX = 17

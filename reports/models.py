@@ -14,6 +14,7 @@ from .choices import (
     PerpetratorRelation,
     Place,
     Priority,
+    RejectionReason,
     ReporterRelation,
     Status,
     ViolenceType,
@@ -70,6 +71,20 @@ class Report(models.Model):
     priority_reason = models.CharField(_("why this priority"), max_length=200, blank=True)
     acknowledge_due_at = models.DateTimeField(_("acknowledge by"))
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    rejection_reason = models.CharField(
+        _("reason for rejection"), max_length=32, choices=RejectionReason.choices, blank=True
+    )
 
     narrative = EncryptedTextField(_("what happened"))
     danger_now = models.CharField(_("child in danger now"), max_length=8, choices=YesNoUnknown.choices)
@@ -114,6 +129,15 @@ class Report(models.Model):
         indexes = [models.Index(fields=["status", "priority", "acknowledge_due_at"], name="report_inbox_idx")]
         constraints = [
             models.CheckConstraint(condition=_in("status", Status), name="report_status_known"),
+            models.CheckConstraint(
+                condition=models.Q(status=Status.REJECTED, rejection_reason__in=RejectionReason.values)
+                | (~models.Q(status=Status.REJECTED) & models.Q(rejection_reason="")),
+                name="report_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_at__isnull=True) | ~models.Q(status=Status.NEW),
+                name="report_acknowledged_is_not_new",
+            ),
             models.CheckConstraint(condition=_in("priority", Priority), name="report_priority_known"),
             models.CheckConstraint(condition=_in("channel", Channel), name="report_channel_known"),
             models.CheckConstraint(

@@ -1,0 +1,93 @@
+"""Case-management vocabulary (inter-agency steps, SIMFONI-PPA categories)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ASSESSMENT = "assessment", _("Assessment")
+    CASE_PLAN = "case_plan", _("Case plan")
+    SERVICES = "services", _("Services")
+    MONITORING = "monitoring", _("Follow-up and monitoring")
+    CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "rendah", _("Low")
+    MEDIUM = "sedang", _("Medium")
+    HIGH = "tinggi", _("High")
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_MET = "goals_met", _("Case plan goals met")
+    SAFE_AND_STABLE = "safe_and_stable", _("Child safe and stable over two follow-ups")
+    TRANSFERRED = "transferred", _("Transferred to another agency")
+    MOVED_AWAY = "moved_away", _("Family moved away")
+    TURNED_18 = "turned_18", _("Child turned 18")
+    OTHER = "other", _("Other (explain)")
+
+
+class Education(models.TextChoices):
+    BELUM_SEKOLAH = "belum_sekolah", _("Not yet in school")
+    TK_PAUD = "tk_paud", _("TK/PAUD")
+    SD = "sd", _("SD")
+    SLTP = "sltp", _("SLTP")
+    SLTA = "slta", _("SLTA")
+
+
+class ServiceType(models.TextChoices):
+    PENGADUAN = "pengaduan", _("Complaint handling")
+    KESEHATAN = "kesehatan", _("Health")
+    BANTUAN_HUKUM = "bantuan_hukum", _("Legal aid")
+    PENEGAKAN_HUKUM = "penegakan_hukum", _("Law enforcement")
+    REHABILITASI_SOSIAL = "rehabilitasi_sosial", _("Social rehabilitation")
+    REINTEGRASI_SOSIAL = "reintegrasi_sosial", _("Social reintegration")
+    PEMULANGAN = "pemulangan", _("Repatriation")
+    PENJANGKAUAN = "penjangkauan", _("Outreach to the victim")
+    PENAMPUNGAN_SEMENTARA = "penampungan_sementara", _("Temporary shelter")
+    MEDIASI = "mediasi", _("Mediation")
+    PENDAMPINGAN_KORBAN = "pendampingan_korban", _("Victim accompaniment")
+
+
+class ServiceStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DECLINED_BY_FAMILY = "declined_by_family", _("Declined by the family")
+    REFUSED_BY_PROVIDER = "refused_by_provider", _("Refused by the provider")
+
+
+FINISHED_SERVICE_STATUSES = {ServiceStatus.DONE, ServiceStatus.DECLINED_BY_FAMILY, ServiceStatus.REFUSED_BY_PROVIDER}
+
+
+class ProviderKind(models.TextChoices):
+    HOSPITAL = "rumah_sakit", _("Hospital or health centre")
+    POLICE = "unit_ppa", _("Police PPA unit")
+    LEGAL_AID = "bantuan_hukum", _("Legal aid")
+    PSYCHOLOGIST = "psikolog", _("Psychologist")
+    SHELTER = "rumah_aman", _("Shelter")
+    SCHOOL = "sekolah", _("School")
+    SOCIAL_SERVICE = "dinas_sosial", _("Social services")
+    OTHER = "lainnya", _("Other")
+
+
+class PerpetratorRelation(models.TextChoices):
+    ORANG_TUA = "orang_tua", _("Parent or step-parent")
+    KELUARGA = "keluarga", _("Other family member")
+    PACAR_TEMAN = "pacar_teman", _("Boyfriend, girlfriend or friend")
+    GURU = "guru", _("Teacher")
+    TETANGGA = "tetangga", _("Neighbour")
+    MAJIKAN = "majikan", _("Employer")
+    REKAN_KERJA = "rekan_kerja", _("Co-worker")
+    TIDAK_DIKENAL = "tidak_dikenal", _("A stranger")
+    LAINNYA = "lainnya", _("Someone else")
+
+
+# Recovery is scored on a fixed scale (design: "Case lifecycle").
+SCORE_MIN, SCORE_MAX = 1, 4
+RECOVERY_DIMENSIONS = ("safety", "physical_health", "emotional_wellbeing", "schooling", "family_support")

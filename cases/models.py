@@ -1,0 +1,246 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import EncryptedTextField
+
+from .choices import (
+    SCORE_MAX,
+    SCORE_MIN,
+    CaseStatus,
+    ClosureReason,
+    Education,
+    PerpetratorRelation,
+    ProviderKind,
+    RiskLevel,
+    ServiceStatus,
+    ServiceType,
+)
+
+
+def _in(field, choices):
+    return models.Q(**{f"{field}__in": choices.values})
+
+
+def _blank_or_in(field, choices):
+    return models.Q(**{field: ""}) | _in(field, choices)
+
+
+class CaseCounter(models.Model):
+    """Per-year sequence for reference codes: locked row, no gaps from rolled-back inserts."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED)
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, blank=True)
+    needs = EncryptedTextField(_("needs found in the assessment"), blank=True)
+    violence_types = models.JSONField(_("forms of violence"), default=list)
+    place = models.CharField(_("place"), max_length=32, blank=True)
+    kelurahan = models.ForeignKey("areas.Kelurahan", on_delete=models.PROTECT, related_name="cases")
+    rt = models.ForeignKey("areas.RT", on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_cases", verbose_name=_("officer")
+    )
+    second_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_cases",
+        verbose_name=_("second officer"),
+    )
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_explanation = EncryptedTextField(_("closure explanation"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Every edit names the version it started from; a stale one is refused (cases.services).
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["status", "assigned_officer"], name="case_status_officer_idx")]
+        constraints = [
+            models.CheckConstraint(condition=_in("status", CaseStatus), name="case_status_known"),
+            models.CheckConstraint(condition=_blank_or_in("risk_level", RiskLevel), name="case_risk_known"),
+            models.CheckConstraint(
+                condition=~models.Q(assigned_officer=models.F("second_officer")), name="case_two_different_officers"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=CaseStatus.CLOSED)
+                | (models.Q(closed_at__isnull=False) & _in("closure_reason", ClosureReason)),
+                name="case_closed_has_reason_and_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class CaseReport(models.Model):
+    """A report that belongs to a case (accepted into it, or a duplicate of it)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_reports")
+    report = models.OneToOneField("reports.Report", on_delete=models.PROTECT, related_name="case_link")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["linked_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id}:{self.report_id}"
+
+
+class Child(models.Model):
+    """A child victim. Identity fields are encrypted; `match_key` finds the same child in
+    other cases without decrypting anything (a keyed hash of name and birth year)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="children")
+    name = EncryptedTextField(_("name"))
+    match_key = models.CharField(max_length=64, db_index=True, editable=False)
+    birth_date = EncryptedTextField(_("date of birth"), blank=True)
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=[("L", _("Boy")), ("P", _("Girl"))], blank=True)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    disability = models.BooleanField(_("has a disability"), null=True, blank=True)
+    guardian_contact = EncryptedTextField(_("guardian contact"), blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(age__isnull=True) | models.Q(age__lte=17), name="child_age_0_17"),
+            models.CheckConstraint(condition=_blank_or_in("education", Education), name="child_education_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}/{self.pk}"
+
+
+class Perpetrator(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
+    relation = models.CharField(_("relationship to the child"), max_length=16, choices=PerpetratorRelation.choices)
+    lives_with_child = models.BooleanField(_("lives with the child"), null=True, blank=True)
+    description = EncryptedTextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=_in("relation", PerpetratorRelation), name="perp_relation_known")
+        ]
+
+    def __str__(self):
+        return self.relation
+
+
+class Provider(models.Model):
+    """The managed list of service providers (reference data, kept by the administrator)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=ProviderKind.choices)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+
+    def __str__(self):
+        return self.name
+
+
+class CaseService(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    service_type = models.CharField(_("service"), max_length=24, choices=ServiceType.choices)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+", verbose_name=_("provider"))
+    planned_on = models.DateField(_("planned date"))
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    completed_on = models.DateField(_("completed"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED)
+    consent_recorded = models.BooleanField(_("consent recorded"), default=False)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
+
+    class Meta:
+        ordering = ["planned_on", "pk"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [
+            models.CheckConstraint(condition=_in("service_type", ServiceType), name="service_type_known"),
+            models.CheckConstraint(condition=_in("status", ServiceStatus), name="service_status_known"),
+            models.CheckConstraint(
+                condition=models.Q(completed_on__isnull=True) | ~models.Q(status=ServiceStatus.PLANNED),
+                name="service_completed_not_planned",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}:{self.service_type}"
+
+
+def score_field(label):
+    return models.PositiveSmallIntegerField(label)
+
+
+class FollowUp(models.Model):
+    """A follow-up visit; the child's recovery on a fixed 1-4 scale per dimension."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    visited_on = models.DateField(_("date of the visit"))
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    safety = score_field(_("safety"))
+    physical_health = score_field(_("physical health"))
+    emotional_wellbeing = score_field(_("emotional wellbeing"))
+    schooling = score_field(_("schooling"))
+    family_support = score_field(_("family support"))
+    notes = EncryptedTextField(_("notes"), blank=True)
+    next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["visited_on", "pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    **{
+                        f"{name}__{op}": bound
+                        for name in ("safety", "physical_health", "emotional_wellbeing", "schooling", "family_support")
+                        for op, bound in (("gte", SCORE_MIN), ("lte", SCORE_MAX))
+                    }
+                ),
+                name="follow_up_scores_1_4",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}:{self.visited_on}"
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = EncryptedTextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.case_id}/{self.pk}"

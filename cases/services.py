@@ -1,0 +1,518 @@
+import hashlib
+import hmac
+import re
+import unicodedata
+from dataclasses import dataclass, fields
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from core.audit import audit_log
+from core.errors import DomainError
+from core.models import AuditEvent
+from reports.choices import Status as ReportStatus
+from reports.models import Report
+from reports.services import require_triage_role
+
+from .choices import (
+    FINISHED_SERVICE_STATUSES,
+    RECOVERY_DIMENSIONS,
+    SCORE_MAX,
+    SCORE_MIN,
+    CaseStatus,
+    ClosureReason,
+    RiskLevel,
+    ServiceStatus,
+    ServiceType,
+)
+from .models import Case, CaseCounter, CaseNote, CaseReport, CaseService, Child, FollowUp, Perpetrator, Provider
+
+CASE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _values(data) -> dict:
+    return {f.name: getattr(data, f.name) for f in fields(data)}
+
+
+def _require_case_role(user: User) -> None:
+    if user is None or user.role not in CASE_ROLES:
+        raise DomainError(_("Only officers and supervisors work on cases."), code="not_allowed")
+
+
+def _require_supervisor(user: User) -> None:
+    if user is None or user.role != Role.SUPERVISOR:
+        raise DomainError(_("Only a supervisor can do this."), code="not_supervisor")
+
+
+def _require_open(case: Case) -> None:
+    if case.status == CaseStatus.CLOSED:
+        raise DomainError(_("This case is closed. Reopen it first."), code="case_closed")
+
+
+def _next_reference(year: int) -> str:
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
+    CaseCounter.objects.filter(pk=year).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    return f"BPN-{year}-{counter.last:05d}"
+
+
+def _claim(case: Case, expected_version: int) -> Case:
+    """Take the case for an edit that started from `expected_version`, or refuse a stale one
+    saying who changed what: an edit never silently overwrites another."""
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        last = (
+            AuditEvent.objects.filter(target_type="cases.case", target_id=str(case.pk))
+            .select_related("actor")
+            .order_by("-at", "-pk")
+            .first()
+        )
+        who = (last.actor.get_full_name() or last.actor.username) if last and last.actor else _("someone")
+        what = last.action.split(".", 1)[-1].replace("_", " ") if last else ""
+        when = timezone.localtime(last.at).strftime("%H.%M") if last else ""
+        raise DomainError(
+            _("%(who)s changed this case at %(when)s (%(what)s) after you opened it. Reload it and try again.")
+            % {"who": who, "when": when, "what": what},
+            code="stale_version",
+        )
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def child_match_key(name: str, birth_year: int | None) -> str:
+    """A keyed hash of the normalised name and birth year, to find the same child elsewhere."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    normalised = re.sub(r"[^a-z]+", " ", folded).strip()
+    key = hashlib.sha256(b"child-match:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, f"{normalised}|{birth_year or ''}".encode(), hashlib.sha256).hexdigest()
+
+
+# --- opening a case from a report ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_accept(*, report: Report, acting_user: User, case: Case | None = None, officer: User | None = None) -> Case:
+    """Accept a report: open a new case for it, or add it to an existing case."""
+    require_triage_role(acting_user)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status not in (ReportStatus.NEW, ReportStatus.ACKNOWLEDGED):
+        raise DomainError(_("This report has already been handled."), code="already_handled")
+    if case is None:
+        officer = officer or acting_user
+        if officer.role != Role.OFFICER and not (officer == acting_user and acting_user.role == Role.SUPERVISOR):
+            raise DomainError(_("Assign the case to an officer."), code="invalid", field="officer")
+        case = Case.objects.create(
+            reference=_next_reference(timezone.localdate().year),
+            violence_types=sorted(report.violence_types.values_list("violence_type", flat=True)),
+            place=report.place,
+            kelurahan=report.kelurahan,
+            rt=report.rt,
+            assigned_officer=officer,
+        )
+        if report.child_name:
+            birth_year = timezone.localdate().year - report.child_age if report.child_age is not None else None
+            Child.objects.create(
+                case=case,
+                name=report.child_name,
+                match_key=child_match_key(report.child_name, birth_year),
+                age=report.child_age,
+                sex=report.child_sex,
+            )
+        if report.perpetrator_relation:
+            Perpetrator.objects.create(
+                case=case,
+                relation=report.perpetrator_relation,
+                lives_with_child={"yes": True, "no": False}.get(report.perpetrator_lives_with_child),
+            )
+        audit_log(actor=acting_user, action="cases.opened", target=case, data={"report": report.pk})
+    else:
+        _require_open(case)
+    CaseReport.objects.create(case=case, report=report)
+    report.status = ReportStatus.ACCEPTED
+    report.acknowledged_at = report.acknowledged_at or timezone.now()
+    report.save(update_fields=["status", "acknowledged_at"])
+    audit_log(actor=acting_user, action="reports.accepted", target=report, data={"case": case.pk})
+    audit_log(actor=acting_user, action="cases.report_added", target=case, data={"report": report.pk})
+    return case
+
+
+@transaction.atomic
+def report_mark_duplicate_of_case(*, report: Report, case: Case, acting_user: User) -> Report:
+    require_triage_role(acting_user)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status not in (ReportStatus.NEW, ReportStatus.ACKNOWLEDGED):
+        raise DomainError(_("This report has already been handled."), code="already_handled")
+    CaseReport.objects.create(case=case, report=report)
+    report.status = ReportStatus.DUPLICATE
+    report.acknowledged_at = report.acknowledged_at or timezone.now()
+    report.save(update_fields=["status", "acknowledged_at"])
+    audit_log(actor=acting_user, action="reports.marked_duplicate", target=report, data={"of_case": case.pk})
+    audit_log(
+        actor=acting_user, action="cases.report_added", target=case, data={"report": report.pk, "duplicate": True}
+    )
+    return report
+
+
+# --- the case itself --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_assign(
+    *, case: Case, officer: User, second_officer: User | None = None, expected_version: int, acting_user: User
+) -> Case:
+    _require_supervisor(acting_user)
+    if officer.role != Role.OFFICER or (second_officer is not None and second_officer.role != Role.OFFICER):
+        raise DomainError(_("Cases are assigned to officers."), code="invalid", field="officer")
+    if second_officer is not None and second_officer.pk == officer.pk:
+        raise DomainError(_("The second officer must be someone else."), code="invalid", field="second_officer")
+    case = _claim(case, expected_version)
+    case.assigned_officer, case.second_officer = officer, second_officer
+    case.save(update_fields=["assigned_officer", "second_officer"])
+    audit_log(
+        actor=acting_user,
+        action="cases.assigned",
+        target=case,
+        data={"officer": officer.pk, "second_officer": second_officer.pk if second_officer else None},
+    )
+    return case
+
+
+@dataclass
+class ChildInput:
+    name: str
+    birth_date: date | None = None
+    age: int | None = None
+    sex: str = ""
+    education: str = ""
+    disability: bool | None = None
+    guardian_contact: str = ""
+
+
+def child_possible_duplicates(*, name: str, birth_date: date | None, age: int | None, exclude_case: Case | None):
+    """Cases that hold a child with the same name key (same birth year, or a year either side
+    when only the age is known)."""
+    years = [birth_date.year] if birth_date else []
+    if not years and age is not None:
+        this_year = timezone.localdate().year
+        years = [this_year - age - 1, this_year - age, this_year - age + 1]
+    keys = [child_match_key(name, year) for year in years] or [child_match_key(name, None)]
+    found = Child.objects.filter(match_key__in=keys).select_related("case")
+    if exclude_case is not None:
+        found = found.exclude(case=exclude_case)
+    return sorted({child.case.reference for child in found})
+
+
+@transaction.atomic
+def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[Child, list[str]]:
+    _require_case_role(acting_user)
+    _require_open(case)
+    name = data.name.strip()
+    if not name:
+        raise DomainError(_("Give the child's name."), code="invalid", field="name")
+    if data.age is not None and not 0 <= data.age <= 17:
+        raise DomainError(_("The child's age is from 0 to 17."), code="invalid", field="age")
+    if data.birth_date and data.birth_date > timezone.localdate():
+        raise DomainError(_("The date cannot be in the future."), code="invalid", field="birth_date")
+    birth_year = (
+        data.birth_date.year
+        if data.birth_date
+        else (timezone.localdate().year - data.age if data.age is not None else None)
+    )
+    duplicates = child_possible_duplicates(name=name, birth_date=data.birth_date, age=data.age, exclude_case=case)
+    child = Child.objects.create(
+        case=case,
+        name=name,
+        match_key=child_match_key(name, birth_year),
+        birth_date=data.birth_date.isoformat() if data.birth_date else "",
+        age=data.age,
+        sex=data.sex,
+        education=data.education,
+        disability=data.disability,
+        guardian_contact=data.guardian_contact.strip(),
+    )
+    audit_log(
+        actor=acting_user,
+        action="cases.child_added",
+        target=case,
+        data={"child": child.pk, "possible_duplicates": duplicates},
+    )
+    return child, duplicates
+
+
+@transaction.atomic
+def case_add_perpetrator(
+    *, case: Case, relation: str, lives_with_child: bool | None, description: str = "", acting_user: User
+) -> Perpetrator:
+    _require_case_role(acting_user)
+    _require_open(case)
+    perpetrator = Perpetrator.objects.create(
+        case=case, relation=relation, lives_with_child=lives_with_child, description=description.strip()
+    )
+    audit_log(actor=acting_user, action="cases.perpetrator_added", target=case, data={"relation": relation})
+    return perpetrator
+
+
+@transaction.atomic
+def case_record_assessment(
+    *, case: Case, risk_level: str, needs: str, expected_version: int, acting_user: User
+) -> Case:
+    """An assessment records risk and needs; the case moves from registered to assessment."""
+    _require_case_role(acting_user)
+    if risk_level not in RiskLevel.values:
+        raise DomainError(_("Choose the risk level."), code="invalid", field="risk_level")
+    if not needs.strip():
+        raise DomainError(_("Describe the child's needs."), code="invalid", field="needs")
+    case = _claim(case, expected_version)
+    if case.status not in (CaseStatus.REGISTERED, CaseStatus.ASSESSMENT):
+        raise DomainError(_("The assessment is done in the first steps of a case."), code="wrong_step")
+    case.risk_level, case.needs, case.status = risk_level, needs.strip(), CaseStatus.ASSESSMENT
+    case.save(update_fields=["risk_level", "needs", "status"])
+    audit_log(actor=acting_user, action="cases.assessed", target=case, data={"risk_level": risk_level})
+    return case
+
+
+# The steps a case moves through by case_advance, and what each step needs (design).
+NEXT_STEP = {
+    CaseStatus.ASSESSMENT: CaseStatus.CASE_PLAN,
+    CaseStatus.CASE_PLAN: CaseStatus.SERVICES,
+    CaseStatus.SERVICES: CaseStatus.MONITORING,
+}
+
+
+def _advance_blocker(case: Case) -> str | None:
+    if case.status == CaseStatus.ASSESSMENT and not (case.risk_level and case.needs):
+        return _("Record the assessment (risk and needs) first.")
+    if case.status == CaseStatus.CASE_PLAN and not case.services.exists():
+        return _("A case plan needs at least one planned service.")
+    if case.status == CaseStatus.SERVICES and not case.services.exclude(status=ServiceStatus.PLANNED).exists():
+        return _("Start or finish at least one service before monitoring.")
+    return None
+
+
+@transaction.atomic
+def case_advance(*, case: Case, expected_version: int, acting_user: User) -> Case:
+    """Move a case to its next step, if it has what that step needs."""
+    _require_case_role(acting_user)
+    case = _claim(case, expected_version)
+    target = NEXT_STEP.get(case.status)
+    if target is None:
+        raise DomainError(_("This case cannot move on from here with this action."), code="wrong_step")
+    blocker = _advance_blocker(case)
+    if blocker:
+        raise DomainError(blocker, code="step_requirements")
+    old, case.status = case.status, target
+    case.save(update_fields=["status"])
+    audit_log(actor=acting_user, action="cases.advanced", target=case, data={"from": old, "to": target})
+    return case
+
+
+@transaction.atomic
+def case_request_closure(
+    *, case: Case, reason: str, explanation: str = "", expected_version: int, acting_user: User
+) -> Case:
+    _require_case_role(acting_user)
+    case = _claim(case, expected_version)
+    if case.status != CaseStatus.MONITORING:
+        raise DomainError(_("Closure is requested during follow-up and monitoring."), code="wrong_step")
+    if reason not in ClosureReason.values:
+        raise DomainError(_("Choose a reason for closing."), code="invalid", field="reason")
+    if reason == ClosureReason.OTHER and not explanation.strip():
+        raise DomainError(_("Explain the reason for closing."), code="invalid", field="explanation")
+    follow_ups = case.follow_ups.count()
+    if follow_ups == 0:
+        raise DomainError(_("Record at least one follow-up before closing."), code="step_requirements")
+    if reason == ClosureReason.SAFE_AND_STABLE and follow_ups < 2:
+        raise DomainError(
+            _('"Safe and stable" needs two follow-ups on record.'), code="step_requirements", field="reason"
+        )
+    case.status, case.closure_reason, case.closure_explanation = (
+        CaseStatus.CLOSURE_REQUESTED,
+        reason,
+        explanation.strip(),
+    )
+    case.save(update_fields=["status", "closure_reason", "closure_explanation"])
+    audit_log(actor=acting_user, action="cases.closure_requested", target=case, data={"reason": reason})
+    return case
+
+
+@transaction.atomic
+def case_decide_closure(
+    *, case: Case, approve: bool, comment: str = "", expected_version: int, acting_user: User
+) -> Case:
+    """A supervisor approves the closure, or sends the case back to monitoring."""
+    _require_supervisor(acting_user)
+    case = _claim(case, expected_version)
+    if case.status != CaseStatus.CLOSURE_REQUESTED:
+        raise DomainError(_("No closure has been requested for this case."), code="wrong_step")
+    if approve:
+        case.status, case.closed_at = CaseStatus.CLOSED, timezone.now()
+    else:
+        if not comment.strip():
+            raise DomainError(_("Say why the case goes back."), code="invalid", field="comment")
+        case.status, case.closure_reason, case.closure_explanation = CaseStatus.MONITORING, "", ""
+    case.save(update_fields=["status", "closed_at", "closure_reason", "closure_explanation"])
+    if comment.strip():
+        CaseNote.objects.create(case=case, author=acting_user, body=comment.strip())
+    audit_log(actor=acting_user, action="cases.closure_approved" if approve else "cases.closure_sent_back", target=case)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, reason: str, expected_version: int, acting_user: User) -> Case:
+    _require_supervisor(acting_user)
+    if not reason.strip():
+        raise DomainError(_("Say why the case is reopened."), code="invalid", field="reason")
+    case = _claim(case, expected_version)
+    if case.status != CaseStatus.CLOSED:
+        raise DomainError(_("Only a closed case can be reopened."), code="wrong_step")
+    case.status, case.closed_at, case.closure_reason, case.closure_explanation = CaseStatus.MONITORING, None, "", ""
+    case.save(update_fields=["status", "closed_at", "closure_reason", "closure_explanation"])
+    CaseNote.objects.create(case=case, author=acting_user, body=reason.strip())
+    audit_log(actor=acting_user, action="cases.reopened", target=case)
+    return case
+
+
+# --- services, follow-ups, notes ------------------------------------------------------------------
+
+
+@dataclass
+class ServiceInput:
+    service_type: str
+    provider: Provider
+    planned_on: date
+    status: str = ServiceStatus.PLANNED
+    started_on: date | None = None
+    completed_on: date | None = None
+    consent_recorded: bool = False
+    outcome: str = ""
+
+
+def service_input_errors(data: ServiceInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.service_type not in ServiceType.values:
+        errors["service_type"] = [_("Choose a service from the list.")]
+    if data.status not in ServiceStatus.values:
+        errors["status"] = [_("Choose a status from the list.")]
+    if data.completed_on and data.status == ServiceStatus.PLANNED:
+        errors["status"] = [_("A service with a completion date is no longer planned.")]
+    if data.status in FINISHED_SERVICE_STATUSES - {ServiceStatus.DONE} and not data.outcome.strip():
+        errors["outcome"] = [_("Say what happened.")]
+    if data.started_on and data.completed_on and data.completed_on < data.started_on:
+        errors["completed_on"] = [_("The service cannot end before it started.")]
+    today = timezone.localdate()
+    for name in ("started_on", "completed_on"):
+        value = getattr(data, name)
+        if value and value > today:
+            errors[name] = [_("The date cannot be in the future.")]
+    return errors
+
+
+def _check(errors):
+    if errors:
+        name, messages = next(iter(errors.items()))
+        raise DomainError(messages[0], code="invalid", field=name)
+
+
+@transaction.atomic
+def service_plan(*, case: Case, data: ServiceInput, acting_user: User) -> CaseService:
+    _require_case_role(acting_user)
+    _require_open(case)
+    _check(service_input_errors(data))
+    service = CaseService.objects.create(case=case, **_values(data))
+    audit_log(
+        actor=acting_user,
+        action="cases.service_planned",
+        target=case,
+        data={"service": str(service.uuid), "type": data.service_type, "status": data.status},
+    )
+    return service
+
+
+@transaction.atomic
+def service_update(*, service: CaseService, data: ServiceInput, acting_user: User) -> CaseService:
+    _require_case_role(acting_user)
+    _require_open(service.case)
+    _check(service_input_errors(data))
+    service = CaseService.objects.select_for_update().get(pk=service.pk)
+    changed = sorted(name for name, value in _values(data).items() if getattr(service, name) != value)
+    for name, value in _values(data).items():
+        setattr(service, name, value)
+    service.save()
+    audit_log(
+        actor=acting_user,
+        action="cases.service_updated",
+        target=service.case,
+        data={"service": str(service.uuid), "fields": changed, "status": data.status},
+    )
+    return service
+
+
+@dataclass
+class FollowUpInput:
+    visited_on: date
+    safety: int
+    physical_health: int
+    emotional_wellbeing: int
+    schooling: int
+    family_support: int
+    notes: str = ""
+    next_follow_up_on: date | None = None
+
+
+def follow_up_input_errors(data: FollowUpInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.visited_on > timezone.localdate():
+        errors["visited_on"] = [_("The date cannot be in the future.")]
+    for name in RECOVERY_DIMENSIONS:
+        value = getattr(data, name)
+        if not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
+            errors[name] = [_("Choose a score from 1 to 4.")]
+    if data.next_follow_up_on and data.next_follow_up_on <= data.visited_on:
+        errors["next_follow_up_on"] = [_("The next follow-up comes after this visit.")]
+    return errors
+
+
+@transaction.atomic
+def follow_up_record(*, case: Case, data: FollowUpInput, acting_user: User) -> FollowUp:
+    _require_case_role(acting_user)
+    _require_open(case)
+    if case.status == CaseStatus.REGISTERED:
+        raise DomainError(_("Assess the case before recording follow-ups."), code="wrong_step")
+    _check(follow_up_input_errors(data))
+    follow_up = FollowUp.objects.create(case=case, visited_by=acting_user, **_values(data))
+    audit_log(
+        actor=acting_user,
+        action="cases.follow_up_recorded",
+        target=case,
+        data={"follow_up": follow_up.pk, **{name: getattr(data, name) for name in RECOVERY_DIMENSIONS}},
+    )
+    return follow_up
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, body: str, acting_user: User) -> CaseNote:
+    _require_case_role(acting_user)
+    body = body.strip()
+    if not 1 <= len(body) <= 5000:
+        raise DomainError(_("Write a note of at most 5,000 characters."), code="invalid", field="body")
+    note = CaseNote.objects.create(case=case, author=acting_user, body=body)
+    audit_log(actor=acting_user, action="cases.note_added", target=case, data={"note": note.pk})
+    return note
+
+
+def case_record_view(*, case: Case, acting_user: User, what: str = "case") -> None:
+    """Reading identifying data leaves a row in the audit trail ("who opened this case")."""
+    audit_log(actor=acting_user, action="cases.viewed", target=case, data={"what": what})
+
+
+def report_record_view(*, report: Report, acting_user: User, what: str = "report") -> None:
+    audit_log(actor=acting_user, action="reports.viewed", target=report, data={"what": what})
