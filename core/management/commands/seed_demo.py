@@ -7,6 +7,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from areas.models import RT, Kelurahan
 from areas.services import rt_bulk_import
+from cases.demo import seed_demo_cases
 from outreach.demo import seed_demo_outreach
 from reports.demo import seed_demo_reports
 
@@ -87,6 +88,12 @@ class Command(BaseCommand):
                 _("Reports: %(count)d fictional reports created.") % {"count": reports}
                 if reports
                 else _("Reports: already present, none added.")
+            )
+            cases = seed_demo_cases()
+            self.stdout.write(
+                _("Cases: %(count)d fictional cases created, in every step.") % {"count": cases}
+                if cases
+                else _("Cases: already present, none added.")
             )
 
         self.stdout.write("")
