@@ -46,8 +46,16 @@ def language(request, code):
 
 @login_and_second_factor_required
 def staff_home(request):
-    if request.user.role == Role.VOLUNTEER:
-        return redirect("outreach:home")
+    # Each role starts where its work is: volunteers at their RTs, officers and supervisors
+    # at the report inbox, the head of agency at the case list.
+    start = {
+        Role.VOLUNTEER: "outreach:home",
+        Role.OFFICER: "triage:inbox",
+        Role.SUPERVISOR: "triage:inbox",
+        Role.HEAD: "cases:list",
+    }.get(request.user.role)
+    if start:
+        return redirect(start)
     return render(request, "core/staff_home.html")
 
 

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedFileNameField, EncryptedTextField
@@ -174,7 +175,7 @@ class Report(models.Model):
     @property
     def reference(self) -> str:
         """Read over the phone and used in alerts: never the receipt code."""
-        return f"LP-{self.received_at:%Y}-{self.pk:06d}"
+        return f"LP-{timezone.localtime(self.received_at):%Y}-{self.pk:06d}"
 
     @property
     def public_status(self) -> PublicStatus:

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
 STAFF_HOME = reverse("core:staff_home")
 VOLUNTEER_HOME = reverse("outreach:home")
+INBOX = reverse("triage:inbox")
 
 
 def current_code(device):
@@ -57,7 +58,7 @@ def test_it_sends_a_new_officer_to_set_up_totp_and_then_lets_them_in(client, off
     assert done.status_code == 302
     assert TOTPDevice.objects.get(user=officer).confirmed
     assert AuditEvent.objects.filter(action="accounts.totp_enrolled", target_id=str(officer.pk)).exists()
-    assert client.get(STAFF_HOME).status_code == 200
+    assert client.get(INBOX).status_code == 200
 
 
 def test_it_asks_an_enrolled_officer_for_the_code_at_every_login(client, officer):
@@ -73,7 +74,7 @@ def test_it_asks_an_enrolled_officer_for_the_code_at_every_login(client, officer
 
     ok = client.post(reverse("accounts:verify"), {"token": current_code(device), "next": STAFF_HOME})
     assert ok.status_code == 302 and ok.url == STAFF_HOME
-    assert client.get(STAFF_HOME).status_code == 200
+    assert client.get(INBOX).status_code == 200
 
 
 def test_it_never_redirects_to_another_host_after_login(client, officer):
@@ -97,7 +98,7 @@ def test_it_skips_the_second_factor_when_switched_off_and_says_so_in_a_banner(cl
     settings.STAFF_2FA_REQUIRED = False
 
     log_in(client, "petugas")
-    page = client.get(STAFF_HOME)
+    page = client.get(INBOX)
 
     assert page.status_code == 200
     assert "Mode demo" in page.content.decode()
@@ -189,3 +190,30 @@ def test_the_database_refuses_admin_site_access_for_non_admins():
 def test_the_database_refuses_an_unknown_role():
     with pytest.raises(IntegrityError):
         UserFactory(role="superhero")
+
+
+@pytest.mark.parametrize(
+    ("persona", "start"),
+    [
+        ("volunteer", "outreach:home"),
+        ("officer", "triage:inbox"),
+        ("supervisor", "triage:inbox"),
+        ("head", "cases:list"),
+    ],
+)
+def test_each_role_starts_where_its_work_is(client, request, persona, start):
+    from tests.conftest import login_as
+
+    login_as(client, request.getfixturevalue(persona))
+
+    assert client.get(STAFF_HOME).url == reverse(start)
+
+
+def test_the_system_administrator_gets_a_home_pointing_to_administration(client, sysadmin):
+    from tests.conftest import login_as
+
+    login_as(client, sysadmin)
+    page = client.get(STAFF_HOME)
+
+    assert page.status_code == 200
+    assert reverse("admin:index") in page.content.decode()

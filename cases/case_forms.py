@@ -1,0 +1,261 @@
+"""Input of the staff case pages. The rules live in cases.services; these forms parse, and
+where a service publishes its rules (`*_input_errors`) show all of them at once."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from areas.models import Kecamatan
+
+from .case_selectors import STATUS_ALL, STATUS_OPEN, CaseFilters, case_officers
+from .choices import (
+    CaseStatus,
+    ClosureReason,
+    Education,
+    PerpetratorRelation,
+    RiskLevel,
+    ServiceStatus,
+    ServiceType,
+)
+from .models import CaseService, Child, Provider
+from .services import (
+    ChildInput,
+    FollowUpInput,
+    ServiceInput,
+    follow_up_input_errors,
+    service_input_errors,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LONG_TEXT = 5000
+SHORT_TEXT = 300
+YES, NO = "yes", "no"
+YES_NO_UNKNOWN = [("", _("Not known")), (YES, _("Yes")), (NO, _("No"))]
+
+
+def _date_field(label, *, required=True, initial=None):
+    return forms.DateField(label=label, required=required, initial=initial, widget=DATE_WIDGET)
+
+
+def _yes_no(value: str) -> bool | None:
+    return {YES: True, NO: False}.get(value)
+
+
+def _long_text(label, *, required=True, rows=3, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=LONG_TEXT,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+# --- the list's filters ---------------------------------------------------------------------------
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            (STATUS_OPEN, _("All open cases")),
+            (STATUS_ALL, _("All cases, closed too")),
+            *CaseStatus.choices,
+        ],
+    )
+    officer = OfficerChoiceField(label=_("Officer"), queryset=User.objects.none(), required=False, empty_label=_("All"))
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Kecamatan.objects.order_by("name"), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, data, *, with_officer: bool):
+        super().__init__(data)
+        if with_officer:
+            self.fields["officer"].queryset = case_officers()
+        else:
+            del self.fields["officer"]
+
+    def filters(self) -> CaseFilters:
+        data = self.cleaned_data
+        return CaseFilters(
+            status=data["status"] or STATUS_OPEN, officer=data.get("officer"), kecamatan=data["kecamatan"]
+        )
+
+
+# --- actions on the case itself, which name the version they started from ----------------------------
+
+
+OUT_OF_DATE = _("This form is out of date. Reload the page and try again.")
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
+    )
+
+
+class AssessmentForm(VersionedForm):
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices, widget=forms.RadioSelect)
+    needs = _long_text(_("The child's needs"), rows=4)
+
+
+class AdvanceForm(VersionedForm):
+    pass
+
+
+class ClosureRequestForm(VersionedForm):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices, widget=forms.RadioSelect)
+    explanation = _long_text(_("Explanation"), required=False)
+
+
+class ClosureDecisionForm(VersionedForm):
+    APPROVE, SEND_BACK = "approve", "send_back"
+
+    # Set by the button that was pressed.
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, _("Approve closure")), (SEND_BACK, _("Send back"))], widget=forms.HiddenInput
+    )
+    comment = _long_text(_("Comment"), required=False, rows=2, help_text=_("Needed when you send the case back."))
+
+
+class ReopenForm(VersionedForm):
+    reason = _long_text(_("Why is the case reopened?"), rows=2)
+
+
+class AssignForm(VersionedForm):
+    officer = OfficerChoiceField(label=_("Officer"), queryset=User.objects.none(), empty_label=None)
+    second_officer = OfficerChoiceField(
+        label=_("Second officer"), queryset=User.objects.none(), required=False, empty_label=_("None")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = case_officers()
+        self.fields["officer"].queryset = officers
+        self.fields["second_officer"].queryset = officers
+
+
+# --- what the case holds ---------------------------------------------------------------------------
+
+
+class ChildForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=SHORT_TEXT)
+    birth_date = _date_field(_("Date of birth"), required=False)
+    age = forms.IntegerField(
+        label=_("Age"),
+        min_value=0,
+        max_value=17,
+        required=False,
+        help_text=_("If the date of birth is not known."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=[("", _("Not known")), *Child._meta.get_field("sex").choices], required=False
+    )
+    education = forms.ChoiceField(
+        label=_("Education"), choices=[("", _("Not known")), *Education.choices], required=False
+    )
+    disability = forms.ChoiceField(label=_("Has a disability"), choices=YES_NO_UNKNOWN, required=False)
+    guardian_contact = forms.CharField(
+        label=_("Guardian contact"),
+        help_text=_("Name and phone number of a parent or guardian."),
+        max_length=SHORT_TEXT,
+        required=False,
+    )
+
+    def clean_disability(self) -> bool | None:
+        return _yes_no(self.cleaned_data["disability"])
+
+    def to_input(self) -> ChildInput:
+        return ChildInput(**self.cleaned_data)
+
+
+class PerpetratorForm(forms.Form):
+    relation = forms.ChoiceField(label=_("Relationship to the child"), choices=PerpetratorRelation.choices)
+    lives_with_child = forms.ChoiceField(label=_("Lives with the child"), choices=YES_NO_UNKNOWN, required=False)
+    description = _long_text(_("Description"), required=False, rows=2)
+
+    def clean_lives_with_child(self) -> bool | None:
+        return _yes_no(self.cleaned_data["lives_with_child"])
+
+
+class ServicePlanForm(forms.Form):
+    service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), queryset=Provider.objects.filter(active=True), empty_label=_("Choose the provider")
+    )
+    planned_on = _date_field(_("Planned date"))
+
+    def to_input(self) -> ServiceInput:
+        return ServiceInput(**self.cleaned_data)
+
+
+class ServiceUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
+    planned_on = _date_field(_("Planned date"))
+    started_on = _date_field(_("Started"), required=False)
+    completed_on = _date_field(_("Completed"), required=False)
+    consent_recorded = forms.BooleanField(label=_("The family's consent is recorded"), required=False)
+    outcome = _long_text(_("Outcome"), required=False)
+
+    def __init__(self, *args, service: CaseService, **kwargs):
+        self.service = service
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            for field, messages in service_input_errors(self.to_input()).items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def to_input(self) -> ServiceInput:
+        return ServiceInput(service_type=self.service.service_type, provider=self.service.provider, **self.cleaned_data)
+
+
+SCORE_CHOICES = [
+    (1, _("1 · serious concern")),
+    (2, _("2 · some concern")),
+    (3, _("3 · mostly well")),
+    (4, _("4 · well")),
+]
+
+
+def _score_field(label):
+    return forms.TypedChoiceField(label=label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
+
+
+class FollowUpForm(forms.Form):
+    visited_on = _date_field(_("Date of the visit"), initial=timezone.localdate)
+    safety = _score_field(_("Safety"))
+    physical_health = _score_field(_("Physical health"))
+    emotional_wellbeing = _score_field(_("Emotional wellbeing"))
+    schooling = _score_field(_("Schooling"))
+    family_support = _score_field(_("Family support"))
+    notes = _long_text(_("Notes"), required=False)
+    next_follow_up_on = _date_field(_("Next follow-up"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            for field, messages in follow_up_input_errors(self.to_input()).items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def to_input(self) -> FollowUpInput:
+        return FollowUpInput(**{name: self.cleaned_data[name] for name in FollowUpInput.__dataclass_fields__})
+
+
+class NoteForm(forms.Form):
+    body = _long_text(_("Note"), rows=3)

@@ -1,0 +1,138 @@
+"""Reads for the staff case pages. Each one runs a fixed number of queries, whatever the size
+of the caseload or of one case, and decrypts only what the reader may see."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import Role, User
+from areas.models import Kecamatan
+from core.models import AuditEvent
+
+from .access import CaseAccess, cases_for
+from .choices import OPEN_STATUSES, ServiceStatus
+from .models import Case, CaseNote, CaseReport, CaseService, Child, FollowUp, Perpetrator
+
+# A service is overdue when its planned date has passed and it has not been finished.
+OVERDUE_SERVICE_STATUSES = (ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS)
+STATUS_OPEN, STATUS_ALL = "open", "all"
+
+
+def _overdue(today: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}planned_on__lt": today, f"{prefix}status__in": OVERDUE_SERVICE_STATUSES})
+
+
+def _count_per_case(queryset: QuerySet) -> Coalesce:
+    """A correlated COUNT in the case query itself: no join that multiplies rows, no query per row."""
+    counted = queryset.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = STATUS_OPEN  # "open", "all" or one CaseStatus
+    officer: User | None = None
+    kecamatan: Kecamatan | None = None
+
+
+def case_list(*, user: User, filters: CaseFilters, today: date) -> QuerySet[Case]:
+    """The cases `user` may see, for the list: no identifying field is read or decrypted."""
+    cases = cases_for(user).defer("needs", "closure_explanation")
+    if filters.status == STATUS_OPEN:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif filters.status != STATUS_ALL:
+        cases = cases.filter(status=filters.status)
+    if filters.officer is not None:
+        cases = cases.filter(Q(assigned_officer=filters.officer) | Q(second_officer=filters.officer))
+    if filters.kecamatan is not None:
+        cases = cases.filter(kelurahan__kecamatan=filters.kecamatan)
+    # The next follow-up is the one the latest visit planned (earlier visits' plans are past).
+    latest_plan = FollowUp.objects.filter(case=OuterRef("pk")).order_by("-visited_on", "-pk")
+    return cases.annotate(
+        children_count=_count_per_case(Child.objects.all()),
+        overdue_services=_count_per_case(CaseService.objects.filter(_overdue(today))),
+        next_follow_up=Subquery(latest_plan.values("next_follow_up_on")[:1]),
+    )
+
+
+def case_officers() -> QuerySet[User]:
+    return User.objects.filter(role=Role.OFFICER, is_active=True).order_by("first_name", "last_name", "username")
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    child: Child
+    birth_date: date | None
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """Everything the case page shows besides the case itself. Identifying parts are None
+    when the reader may not see identities; they are then never loaded, so never decrypted."""
+
+    case_reports: list[CaseReport]
+    children: list[ChildRow] | None
+    children_count: int
+    perpetrators: list[Perpetrator]
+    services: list[CaseService]
+    follow_ups: list[FollowUp]
+    notes: list[CaseNote] | None
+    timeline: list[AuditEvent]
+    people: dict[int, User]  # officers named in the timeline's assignment rows
+
+
+def case_events(case: Case) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(target_type=Case._meta.label_lower, target_id=str(case.pk))
+
+
+def case_page(*, access: CaseAccess, today: date) -> CasePage:
+    case, identities = access.case, access.identities
+    case_reports = list(
+        CaseReport.objects.filter(case=case)
+        .select_related("report")
+        .only("case_id", "linked_at", "report__uuid", "report__received_at", "report__status")
+    )
+    perpetrators = Perpetrator.objects.filter(case=case)
+    services = CaseService.objects.filter(case=case).select_related("provider")
+    follow_ups = FollowUp.objects.filter(case=case).select_related("visited_by")
+    if identities:
+        children = [
+            ChildRow(child=child, birth_date=date.fromisoformat(child.birth_date) if child.birth_date else None)
+            for child in Child.objects.filter(case=case)
+        ]
+        children_count = len(children)
+        notes = list(CaseNote.objects.filter(case=case).select_related("author"))
+    else:
+        children, notes = None, None
+        children_count = Child.objects.filter(case=case).count()
+        perpetrators = perpetrators.defer("description")
+        services = services.defer("outcome")
+        follow_ups = follow_ups.defer("notes")
+    timeline = list(case_events(case).exclude(action="cases.viewed").select_related("actor").order_by("-at", "-pk"))
+    assigned_ids = {
+        pk
+        for event in timeline
+        if event.action == "cases.assigned"
+        for pk in (event.data.get("officer"), event.data.get("second_officer"))
+        if pk
+    }
+    people = User.objects.in_bulk(assigned_ids) if assigned_ids else {}
+    services = services.annotate(is_overdue=ExpressionWrapper(_overdue(today), output_field=BooleanField()))
+    return CasePage(
+        case_reports=case_reports,
+        children=children,
+        children_count=children_count,
+        perpetrators=list(perpetrators),
+        services=list(services),
+        follow_ups=list(follow_ups),
+        notes=notes,
+        timeline=timeline,
+        people=people,
+    )
+
+
+def case_views(case: Case) -> QuerySet[AuditEvent]:
+    """Who opened the case's identifying data, and when (newest first)."""
+    return case_events(case).filter(action="cases.viewed").select_related("actor").order_by("-at", "-pk")

@@ -1,0 +1,474 @@
+"""The staff case pages: the case list, the case page, and one small POST view per action.
+
+Who may do what on an action URL (one rule for all of them):
+
+- an anonymous visitor goes to the login page; a volunteer or a system administrator, who read
+  no case at all, gets 403 before any case is looked up;
+- a case the person cannot see answers 404, exactly like a uuid that does not exist (another
+  officer's case), because access_case answers both the same way;
+- a case the person can see but not change answers 403: the head of agency on every action,
+  and an officer on the supervisor's actions (deciding a closure, reopening, assigning).
+
+A refused action (invalid input, or a rule of the service such as a stale version) renders the
+case page again with the message next to its form, with status 400; a done one redirects to the
+case page with a success message.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import login_and_second_factor_required
+from accounts.models import Role, User
+from core.errors import DomainError
+from reports.choices import Place, ViolenceType
+from reports.models import Report
+
+from . import services as cs
+from .access import CASE_READERS, CaseAccess, access_case
+from .case_forms import (
+    AdvanceForm,
+    AssessmentForm,
+    AssignForm,
+    CaseFilterForm,
+    ChildForm,
+    ClosureDecisionForm,
+    ClosureRequestForm,
+    FollowUpForm,
+    NoteForm,
+    PerpetratorForm,
+    ReopenForm,
+    ServicePlanForm,
+    ServiceUpdateForm,
+)
+from .case_selectors import CaseFilters, CasePage, case_list, case_page, case_views
+from .charts import RecoveryChart
+from .choices import CaseStatus, ClosureReason, RiskLevel, ServiceStatus, ServiceType
+from .models import Case, CaseService
+from .services import NEXT_STEP
+
+readers_only = login_and_second_factor_required(roles=CASE_READERS)
+LIST_PAGE_SIZE = 25
+VIEWS_PAGE_SIZE = 50
+
+
+def _page(request, queryset, size):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _person(user: User | None) -> str:
+    if user is None:
+        return _("the system")
+    return user.get_full_name() or user.username
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+@never_cache
+@readers_only
+@require_GET
+def case_list_view(request):
+    """Supervisors and the head see every case; an officer sees their own ("My cases")."""
+    form = CaseFilterForm(request.GET, with_officer=request.user.role != Role.OFFICER)
+    filters = form.filters() if form.is_valid() else CaseFilters()
+    today = timezone.localdate()
+    page = _page(request, case_list(user=request.user, filters=filters, today=today), LIST_PAGE_SIZE)
+    context = {"form": form, "page": page, "today": today, "mine": request.user.role == Role.OFFICER}
+    return render(request, "cases/list.html", context, status=200 if form.is_valid() else 400)
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+EVENT_LABELS = {
+    "cases.opened": gettext_lazy("Case opened from a report"),
+    "cases.report_added": gettext_lazy("Report linked to the case"),
+    "cases.assigned": gettext_lazy("Officers assigned"),
+    "cases.child_added": gettext_lazy("Child added"),
+    "cases.perpetrator_added": gettext_lazy("Perpetrator added"),
+    "cases.assessed": gettext_lazy("Assessment recorded"),
+    "cases.advanced": gettext_lazy("Moved to the next step"),
+    "cases.service_planned": gettext_lazy("Service planned"),
+    "cases.service_updated": gettext_lazy("Service updated"),
+    "cases.follow_up_recorded": gettext_lazy("Follow-up visit recorded"),
+    "cases.note_added": gettext_lazy("Note added"),
+    "cases.closure_requested": gettext_lazy("Closure requested"),
+    "cases.closure_approved": gettext_lazy("Closure approved, case closed"),
+    "cases.closure_sent_back": gettext_lazy("Closure sent back to follow-up"),
+    "cases.reopened": gettext_lazy("Case reopened"),
+}
+
+
+def _label(choices, value) -> str:
+    return str(dict(choices.choices).get(value, value or ""))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    label: str
+    detail: str
+
+
+def _timeline(page: CasePage) -> list[TimelineEntry]:
+    """Each audit row of the case in words. Details name codes and references, never identities."""
+    references = {link.report_id: link.report.reference for link in page.case_reports}
+    service_types = {str(service.uuid): service.service_type for service in page.services}
+    entries = []
+    for event in page.timeline:
+        data = event.data
+        detail = ""
+        if event.action in ("cases.opened", "cases.report_added"):
+            detail = references.get(data.get("report"), "")
+        elif event.action == "cases.assigned":
+            names = [_person(page.people.get(pk)) for pk in (data.get("officer"), data.get("second_officer")) if pk]
+            detail = ", ".join(names)
+        elif event.action == "cases.child_added" and data.get("possible_duplicates"):
+            detail = _("Possibly the same child as in %(references)s") % {
+                "references": ", ".join(data["possible_duplicates"])
+            }
+        elif event.action == "cases.assessed":
+            detail = _("Risk: %(risk)s") % {"risk": _label(RiskLevel, data.get("risk_level"))}
+        elif event.action == "cases.advanced":
+            detail = f"{_label(CaseStatus, data.get('from'))} → {_label(CaseStatus, data.get('to'))}"
+        elif event.action == "cases.service_planned":
+            detail = _label(ServiceType, data.get("type"))
+        elif event.action == "cases.service_updated":
+            service_type = _label(ServiceType, service_types.get(data.get("service")))
+            detail = f"{service_type}: {_label(ServiceStatus, data.get('status'))}"
+        elif event.action == "cases.closure_requested":
+            detail = _label(ClosureReason, data.get("reason"))
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                actor=_person(event.actor),
+                label=str(EVENT_LABELS.get(event.action, event.action)),
+                detail=detail,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+def _steps(case: Case) -> list[Step]:
+    order = CaseStatus.values
+    current = order.index(case.status)
+    return [
+        Step(label=label, state="done" if index < current else "current" if index == current else "todo")
+        for index, (_value, label) in enumerate(CaseStatus.choices)
+    ]
+
+
+def _report_url(report: Report) -> str | None:
+    """The triage page of a linked report, if the triage pages are installed."""
+    try:
+        return reverse("triage:report", args=[report.uuid])
+    except NoReverseMatch:
+        return None
+
+
+def _action_forms(access: CaseAccess, user: User) -> dict[str, forms.Form]:
+    """The actions this person can take on the case in its present step, as unbound forms."""
+    if not access.can_edit:
+        return {}
+    case = access.case
+    supervisor = user.role == Role.SUPERVISOR
+    version = {"version": case.version}
+    available: dict[str, forms.Form] = {}
+    if case.status in (CaseStatus.REGISTERED, CaseStatus.ASSESSMENT):
+        available["assessment"] = AssessmentForm(
+            initial={**version, "risk_level": case.risk_level, "needs": case.needs}, prefix="assessment"
+        )
+    if case.status in NEXT_STEP:
+        available["advance"] = AdvanceForm(initial=version, prefix="advance")
+    if case.status != CaseStatus.CLOSED:
+        available["child"] = ChildForm(prefix="child")
+        available["perpetrator"] = PerpetratorForm(prefix="perpetrator")
+        available["service"] = ServicePlanForm(prefix="service")
+        if case.status != CaseStatus.REGISTERED:
+            available["follow_up"] = FollowUpForm(prefix="follow_up")
+    if case.status == CaseStatus.MONITORING:
+        available["closure"] = ClosureRequestForm(initial=version, prefix="closure")
+    if supervisor and case.status == CaseStatus.CLOSURE_REQUESTED:
+        available["decision"] = ClosureDecisionForm(initial=version, prefix="decision")
+    if supervisor and case.status == CaseStatus.CLOSED:
+        available["reopen"] = ReopenForm(initial=version, prefix="reopen")
+    if supervisor:
+        available["assign"] = AssignForm(
+            initial={**version, "officer": case.assigned_officer_id, "second_officer": case.second_officer_id},
+            prefix="assign",
+        )
+    available["note"] = NoteForm(prefix="note")
+    return available
+
+
+def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | None = None, status: int = 200):
+    """Render the case page; opening it with identities is written to the audit trail."""
+    case = access.case
+    if access.identities:
+        cs.case_record_view(case=case, acting_user=request.user)
+    page = case_page(access=access, today=timezone.localdate())
+    action_forms = _action_forms(access, request.user)
+    if failed:
+        action_forms[failed[0]] = failed[1]
+    context = {
+        "access": access,
+        "case": case,
+        "page": page,
+        "steps": _steps(case),
+        "violence_types": [_label(ViolenceType, code) for code in case.violence_types],
+        "place": _label(Place, case.place),
+        "reports": [
+            (link.report, _report_url(link.report) if access.identities else None) for link in page.case_reports
+        ],
+        "hidden_children": range(page.children_count) if page.children is None else (),
+        "assessment_due": case.status == CaseStatus.REGISTERED,
+        "chart": RecoveryChart.of(page.follow_ups),
+        "timeline": _timeline(page),
+        "forms": action_forms,
+        "failed": failed[0] if failed else None,
+        "next_step": _label(CaseStatus, NEXT_STEP.get(case.status)),
+        "is_supervisor": request.user.role == Role.SUPERVISOR,
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@never_cache
+@readers_only
+@require_GET
+def case_detail(request, uuid):
+    return _case_page(request, access_case(request.user, uuid))
+
+
+@never_cache
+@login_and_second_factor_required(roles={Role.SUPERVISOR})
+@require_GET
+def case_access_log(request, uuid):
+    """Who opened this case's identifying data and when: for supervisors only."""
+    access = access_case(request.user, uuid)
+    page = _page(request, case_views(access.case), VIEWS_PAGE_SIZE)
+    return render(request, "cases/access_log.html", {"case": access.case, "page": page})
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+def case_action(view):
+    return never_cache(readers_only(require_POST(view)))
+
+
+def _editable_case(user: User, uuid, *, supervisor_only: bool = False) -> CaseAccess:
+    access = access_case(user, uuid)
+    if not access.can_edit or (supervisor_only and user.role != Role.SUPERVISOR):
+        raise PermissionDenied
+    return access
+
+
+def _act(
+    request,
+    uuid,
+    name: str,
+    form_class: type[forms.Form],
+    run: Callable[[Case, forms.Form], str],
+    *,
+    supervisor_only: bool = False,
+):
+    """Parse the form named `name`, run the service, and answer as the module docstring says.
+    `run` calls the service with the case and the valid form, and returns the success message."""
+    access = _editable_case(request.user, uuid, supervisor_only=supervisor_only)
+    form = form_class(request.POST, prefix=name)
+    if form.is_valid():
+        try:
+            message = run(access.case, form)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, message)
+            return redirect("cases:detail", uuid=access.case.uuid)
+    return _case_page(request, access, failed=(name, form), status=400)
+
+
+@case_action
+def assess(request, uuid):
+    def run(case, form):
+        data = form.cleaned_data
+        cs.case_record_assessment(
+            case=case,
+            risk_level=data["risk_level"],
+            needs=data["needs"],
+            expected_version=data["version"],
+            acting_user=request.user,
+        )
+        return _("The assessment has been recorded.")
+
+    return _act(request, uuid, "assessment", AssessmentForm, run)
+
+
+@case_action
+def advance(request, uuid):
+    def run(case, form):
+        data = form.cleaned_data
+        case = cs.case_advance(case=case, expected_version=data["version"], acting_user=request.user)
+        return _("The case has moved to: %(step)s.") % {"step": case.get_status_display()}
+
+    return _act(request, uuid, "advance", AdvanceForm, run)
+
+
+@case_action
+def add_child(request, uuid):
+    def run(case, form):
+        _child, duplicates = cs.case_add_child(case=case, data=form.to_input(), acting_user=request.user)
+        if duplicates:
+            return _(
+                "The child has been added. A child with the same name and birth year is in case %(references)s: "
+                "check whether it is the same child."
+            ) % {"references": ", ".join(duplicates)}
+        return _("The child has been added.")
+
+    return _act(request, uuid, "child", ChildForm, run)
+
+
+@case_action
+def add_perpetrator(request, uuid):
+    def run(case, form):
+        data = form.cleaned_data
+        cs.case_add_perpetrator(
+            case=case,
+            relation=data["relation"],
+            lives_with_child=data["lives_with_child"],
+            description=data["description"],
+            acting_user=request.user,
+        )
+        return _("The perpetrator has been added.")
+
+    return _act(request, uuid, "perpetrator", PerpetratorForm, run)
+
+
+@case_action
+def plan_service(request, uuid):
+    def run(case, form):
+        cs.service_plan(case=case, data=form.to_input(), acting_user=request.user)
+        return _("The service has been planned.")
+
+    return _act(request, uuid, "service", ServicePlanForm, run)
+
+
+@case_action
+def record_follow_up(request, uuid):
+    def run(case, form):
+        cs.follow_up_record(case=case, data=form.to_input(), acting_user=request.user)
+        return _("The follow-up visit has been recorded.")
+
+    return _act(request, uuid, "follow_up", FollowUpForm, run)
+
+
+@case_action
+def add_note(request, uuid):
+    def run(case, form):
+        data = form.cleaned_data
+        cs.case_note_add(case=case, body=data["body"], acting_user=request.user)
+        return _("The note has been added.")
+
+    return _act(request, uuid, "note", NoteForm, run)
+
+
+@case_action
+def request_closure(request, uuid):
+    def run(case, form):
+        data = form.cleaned_data
+        cs.case_request_closure(
+            case=case,
+            reason=data["reason"],
+            explanation=data["explanation"],
+            expected_version=data["version"],
+            acting_user=request.user,
+        )
+        return _("Closure has been requested. A supervisor will decide.")
+
+    return _act(request, uuid, "closure", ClosureRequestForm, run)
+
+
+@case_action
+def decide_closure(request, uuid):
+    def run(case, form):
+        data = form.cleaned_data
+        approve = data["decision"] == ClosureDecisionForm.APPROVE
+        cs.case_decide_closure(
+            case=case,
+            approve=approve,
+            comment=data["comment"],
+            expected_version=data["version"],
+            acting_user=request.user,
+        )
+        return _("The case is closed.") if approve else _("The case has gone back to follow-up and monitoring.")
+
+    return _act(request, uuid, "decision", ClosureDecisionForm, run, supervisor_only=True)
+
+
+@case_action
+def reopen(request, uuid):
+    def run(case, form):
+        data = form.cleaned_data
+        cs.case_reopen(case=case, reason=data["reason"], expected_version=data["version"], acting_user=request.user)
+        return _("The case has been reopened.")
+
+    return _act(request, uuid, "reopen", ReopenForm, run, supervisor_only=True)
+
+
+@case_action
+def assign(request, uuid):
+    def run(case, form):
+        data = form.cleaned_data
+        cs.case_assign(
+            case=case,
+            officer=data["officer"],
+            second_officer=data["second_officer"],
+            expected_version=data["version"],
+            acting_user=request.user,
+        )
+        return _("The officers have been assigned.")
+
+    return _act(request, uuid, "assign", AssignForm, run, supervisor_only=True)
+
+
+@never_cache
+@readers_only
+@require_http_methods(["GET", "POST"])
+def service_detail(request, uuid, service_uuid):
+    """Update one service of the case (status, dates, consent, outcome)."""
+    access = _editable_case(request.user, uuid)
+    try:
+        service = CaseService.objects.select_related("provider").get(case=access.case, uuid=service_uuid)
+    except CaseService.DoesNotExist as exc:
+        raise Http404 from exc
+    initial = {name: getattr(service, name) for name in ServiceUpdateForm.base_fields}
+    form = ServiceUpdateForm(request.POST or None, initial=initial, service=service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cs.service_update(service=service, data=form.to_input(), acting_user=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The service has been updated."))
+            return redirect("cases:detail", uuid=access.case.uuid)
+    context = {"case": access.case, "service": service, "form": form}
+    return render(request, "cases/service.html", context, status=400 if form.errors else 200)
