@@ -29,8 +29,16 @@ class CaseAccess:
 
 
 def reports_for(user: User) -> QuerySet[Report]:
-    if user.role in TRIAGE_ROLES:
+    """Supervisors: every report. Officers: reports not (yet) in a case, and those in their own
+    cases; a report inside another officer's case is as closed to them as the case itself."""
+    if user.role == Role.SUPERVISOR:
         return Report.objects.all()
+    if user.role == Role.OFFICER:
+        return Report.objects.filter(
+            Q(case_link__isnull=True)
+            | Q(case_link__case__assigned_officer=user)
+            | Q(case_link__case__second_officer=user)
+        )
     return Report.objects.none()
 
 
@@ -48,6 +56,12 @@ def cases_for(user: User) -> QuerySet[Case]:
     if user.role == Role.OFFICER:
         return queryset.filter(Q(assigned_officer=user) | Q(second_officer=user))
     return queryset.none()
+
+
+def visible_references(user: User, cases) -> tuple[list[str], int]:
+    """The references of `cases` this person may open, and how many others there are."""
+    visible = set(cases_for(user).filter(pk__in=[case.pk for case in cases]).values_list("pk", flat=True))
+    return sorted(case.reference for case in cases if case.pk in visible), sum(1 for c in cases if c.pk not in visible)
 
 
 def access_case(user: User, uuid) -> CaseAccess:

@@ -44,7 +44,16 @@ from reports.choices import Status as ReportStatus
 from reports.models import Report, ReportMessage
 
 from . import services
-from .access import CASE_READERS, TRIAGE_ROLES, CaseAccess, access_case, access_report, cases_for, reports_for
+from .access import (
+    CASE_READERS,
+    TRIAGE_ROLES,
+    CaseAccess,
+    access_case,
+    access_report,
+    cases_for,
+    reports_for,
+    visible_references,
+)
 from .choices import (
     RECOVERY_DIMENSIONS,
     SCORE_MAX,
@@ -551,6 +560,7 @@ class ServiceSerializer(WithoutIdentitiesMixin, serializers.Serializer):
     status = ServiceStatusField()
     consent_recorded = serializers.BooleanField()
     outcome = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
+    version = serializers.IntegerField(help_text="Send it back with an update; a stale one is refused.")
 
 
 @extend_schema_serializer(component_name="CaseFollowUp")
@@ -814,7 +824,11 @@ class CaseChildAddAPI(CaseAPIView):
     class OutputSerializer(serializers.Serializer):
         child = ChildSerializer()
         possible_duplicates = serializers.ListField(
-            child=serializers.CharField(), help_text="References of other cases that may hold the same child."
+            child=serializers.CharField(),
+            help_text="References of other cases you may open that may hold the same child.",
+        )
+        possible_duplicates_elsewhere = serializers.IntegerField(
+            help_text="How many cases you may not open may hold the same child (tell a supervisor)."
         )
 
     @extend_schema(
@@ -830,7 +844,10 @@ class CaseChildAddAPI(CaseAPIView):
         child, duplicates = services.case_add_child(
             case=case, data=services.ChildInput(**serializer.validated_data), acting_user=request.user
         )
-        output = self.OutputSerializer({"child": child, "possible_duplicates": duplicates})
+        references, hidden = visible_references(request.user, duplicates)
+        output = self.OutputSerializer(
+            {"child": child, "possible_duplicates": references, "possible_duplicates_elsewhere": hidden}
+        )
         return Response(output.data, status=status.HTTP_201_CREATED)
 
 
@@ -889,7 +906,14 @@ class CaseServicePlanAPI(CaseAPIView):
 class CaseServiceUpdateAPI(CaseAPIView):
     @extend_schema_serializer(component_name="CaseServiceUpdateInput")
     class InputSerializer(ServiceInputSerializer):
-        pass
+        version = serializers.IntegerField(
+            min_value=1, help_text="The service's version this change started from (from the case detail)."
+        )
+
+        def validate(self, attrs):
+            if "version" not in attrs:
+                raise serializers.ValidationError({"version": [_("This field is required.")]}, code="required")
+            return super().validate(attrs)
 
     @extend_schema(
         operation_id="case_service_update",
@@ -905,7 +929,10 @@ class CaseServiceUpdateAPI(CaseAPIView):
         serializer = self.InputSerializer(service, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         service = services.service_update(
-            service=service, data=serializer.to_input(serializer.validated_data), acting_user=request.user
+            service=service,
+            data=serializer.to_input(serializer.validated_data),
+            expected_version=serializer.validated_data["version"],
+            acting_user=request.user,
         )
         return Response(ServiceSerializer(service, context=case_context(request, access)).data)
 

@@ -200,6 +200,7 @@ class ServicePlanForm(forms.Form):
 
 
 class ServiceUpdateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
     planned_on = _date_field(_("Planned date"))
     started_on = _date_field(_("Started"), required=False)
@@ -220,7 +221,8 @@ class ServiceUpdateForm(forms.Form):
         return cleaned
 
     def to_input(self) -> ServiceInput:
-        return ServiceInput(service_type=self.service.service_type, provider=self.service.provider, **self.cleaned_data)
+        values = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        return ServiceInput(service_type=self.service.service_type, provider=self.service.provider, **values)
 
 
 SCORE_CHOICES = [

@@ -27,7 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,7 +38,7 @@ from reports.choices import Place, ViolenceType
 from reports.models import Report
 
 from . import services as cs
-from .access import CASE_READERS, CaseAccess, access_case
+from .access import CASE_READERS, CaseAccess, access_case, visible_references
 from .case_forms import (
     AdvanceForm,
     AssessmentForm,
@@ -137,10 +137,14 @@ def _timeline(page: CasePage) -> list[TimelineEntry]:
         elif event.action == "cases.assigned":
             names = [_person(page.people.get(pk)) for pk in (data.get("officer"), data.get("second_officer")) if pk]
             detail = ", ".join(names)
-        elif event.action == "cases.child_added" and data.get("possible_duplicates"):
-            detail = _("Possibly the same child as in %(references)s") % {
-                "references": ", ".join(data["possible_duplicates"])
-            }
+        elif event.action == "cases.child_added" and data.get("possible_duplicate_cases"):
+            # A count only: the timeline is read by people who may not open those cases.
+            count = len(data["possible_duplicate_cases"])
+            detail = ngettext(
+                "Possibly the same child as in %(count)d other case",
+                "Possibly the same child as in %(count)d other cases",
+                count,
+            ) % {"count": count}
         elif event.action == "cases.assessed":
             detail = _("Risk: %(risk)s") % {"risk": _label(RiskLevel, data.get("risk_level"))}
         elif event.action == "cases.advanced":
@@ -337,12 +341,18 @@ def advance(request, uuid):
 def add_child(request, uuid):
     def run(case, form):
         _child, duplicates = cs.case_add_child(case=case, data=form.to_input(), acting_user=request.user)
-        if duplicates:
-            return _(
-                "The child has been added. A child with the same name and birth year is in case %(references)s: "
+        references, hidden = visible_references(request.user, duplicates)
+        message = _("The child has been added.")
+        if references:
+            message += " " + _(
+                "A child with the same name and birth year is in case %(references)s: "
                 "check whether it is the same child."
-            ) % {"references": ", ".join(duplicates)}
-        return _("The child has been added.")
+            ) % {"references": ", ".join(references)}
+        if hidden:
+            message += " " + _(
+                "A child with the same name and birth year is also in a case you cannot open: tell your supervisor."
+            )
+        return message
 
     return _act(request, uuid, "child", ChildForm, run)
 
@@ -464,7 +474,12 @@ def service_detail(request, uuid, service_uuid):
     form = ServiceUpdateForm(request.POST or None, initial=initial, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            cs.service_update(service=service, data=form.to_input(), acting_user=request.user)
+            cs.service_update(
+                service=service,
+                data=form.to_input(),
+                expected_version=form.cleaned_data["version"],
+                acting_user=request.user,
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -56,6 +56,7 @@ def _walk(case, target, *, officer, supervisor, rng):
                 consent_recorded=True,
                 outcome="[CONTOH FIKTIF] Layanan selesai.",
             ),
+            expected_version=service.version,
             acting_user=officer,
         )
         case = services.case_advance(case=case, expected_version=case.version, acting_user=officer)

@@ -175,6 +175,8 @@ class CaseService(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED)
     consent_recorded = models.BooleanField(_("consent recorded"), default=False)
     outcome = EncryptedTextField(_("outcome"), blank=True)
+    # An update names the version it started from, like a case edit (cases.services).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["planned_on", "pk"]

@@ -64,6 +64,25 @@ def _next_reference(year: int) -> str:
     return f"BPN-{year}-{counter.last:05d}"
 
 
+def _stale(case: Case) -> DomainError:
+    """The refusal of an edit that started from an old version, naming the last change."""
+    last = (
+        AuditEvent.objects.filter(target_type="cases.case", target_id=str(case.pk))
+        .exclude(action__endswith=".viewed")
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    who = (last.actor.get_full_name() or last.actor.username) if last and last.actor else _("someone")
+    what = last.action.split(".", 1)[-1].replace("_", " ") if last else ""
+    when = timezone.localtime(last.at).strftime("%H.%M") if last else ""
+    return DomainError(
+        _("%(who)s changed this case at %(when)s (%(what)s) after you opened it. Reload it and try again.")
+        % {"who": who, "when": when, "what": what},
+        code="stale_version",
+    )
+
+
 def _claim(case: Case, expected_version: int) -> Case:
     """Take the case for an edit that started from `expected_version`, or refuse a stale one
     saying who changed what: an edit never silently overwrites another."""
@@ -71,20 +90,7 @@ def _claim(case: Case, expected_version: int) -> Case:
         version=F("version") + 1, updated_at=timezone.now()
     )
     if not updated:
-        last = (
-            AuditEvent.objects.filter(target_type="cases.case", target_id=str(case.pk))
-            .select_related("actor")
-            .order_by("-at", "-pk")
-            .first()
-        )
-        who = (last.actor.get_full_name() or last.actor.username) if last and last.actor else _("someone")
-        what = last.action.split(".", 1)[-1].replace("_", " ") if last else ""
-        when = timezone.localtime(last.at).strftime("%H.%M") if last else ""
-        raise DomainError(
-            _("%(who)s changed this case at %(when)s (%(what)s) after you opened it. Reload it and try again.")
-            % {"who": who, "when": when, "what": what},
-            code="stale_version",
-        )
+        raise _stale(case)
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
@@ -205,14 +211,16 @@ def child_possible_duplicates(*, name: str, birth_date: date | None, age: int | 
         this_year = timezone.localdate().year
         years = [this_year - age - 1, this_year - age, this_year - age + 1]
     keys = [child_match_key(name, year) for year in years] or [child_match_key(name, None)]
-    found = Child.objects.filter(match_key__in=keys).select_related("case")
+    found = Case.objects.filter(children__match_key__in=keys).distinct().order_by("reference")
     if exclude_case is not None:
-        found = found.exclude(case=exclude_case)
-    return sorted({child.case.reference for child in found})
+        found = found.exclude(pk=exclude_case.pk)
+    return list(found)
 
 
 @transaction.atomic
-def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[Child, list[str]]:
+def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[Child, list[Case]]:
+    """Add a child; also returns the other cases that may hold the same child. Callers show
+    a person only the references of cases they may open (cases.access.visible_references)."""
     _require_case_role(acting_user)
     _require_open(case)
     name = data.name.strip()
@@ -243,7 +251,7 @@ def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[
         actor=acting_user,
         action="cases.child_added",
         target=case,
-        data={"child": child.pk, "possible_duplicates": duplicates},
+        data={"child": child.pk, "possible_duplicate_cases": [other.pk for other in duplicates]},
     )
     return child, duplicates
 
@@ -438,10 +446,14 @@ def service_plan(*, case: Case, data: ServiceInput, acting_user: User) -> CaseSe
 
 
 @transaction.atomic
-def service_update(*, service: CaseService, data: ServiceInput, acting_user: User) -> CaseService:
+def service_update(
+    *, service: CaseService, data: ServiceInput, expected_version: int, acting_user: User
+) -> CaseService:
     _require_case_role(acting_user)
     _require_open(service.case)
     _check(service_input_errors(data))
+    if not CaseService.objects.filter(pk=service.pk, version=expected_version).update(version=F("version") + 1):
+        raise _stale(service.case)
     service = CaseService.objects.select_for_update().get(pk=service.pk)
     changed = sorted(name for name, value in _values(data).items() if getattr(service, name) != value)
     for name, value in _values(data).items():
@@ -501,6 +513,7 @@ def follow_up_record(*, case: Case, data: FollowUpInput, acting_user: User) -> F
 @transaction.atomic
 def case_note_add(*, case: Case, body: str, acting_user: User) -> CaseNote:
     _require_case_role(acting_user)
+    _require_open(case)
     body = body.strip()
     if not 1 <= len(body) <= 5000:
         raise DomainError(_("Write a note of at most 5,000 characters."), code="invalid", field="body")
@@ -515,4 +528,10 @@ def case_record_view(*, case: Case, acting_user: User, what: str = "case") -> No
 
 
 def report_record_view(*, report: Report, acting_user: User, what: str = "report") -> None:
+    """Also recorded on the case the report belongs to, so "who opened this case" is whole."""
     audit_log(actor=acting_user, action="reports.viewed", target=report, data={"what": what})
+    link = CaseReport.objects.filter(report=report).select_related("case").first()
+    if link is not None:
+        audit_log(
+            actor=acting_user, action="cases.viewed", target=link.case, data={"what": f"{report.reference}:{what}"}
+        )

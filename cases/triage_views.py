@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import login_and_second_factor_required
+from core.crypto import decrypt_text
 from core.encrypted_files import read_decrypted
 from core.errors import DomainError
 from core.models import AuditEvent
@@ -148,7 +149,7 @@ def _priority_changes(report: Report) -> list[PriorityChange]:
             by=(event.actor.get_full_name() or event.actor.username) if event.actor else "",
             old=labels.get(event.data.get("from"), ""),
             new=labels.get(event.data.get("to"), ""),
-            reason=event.data.get("reason", ""),
+            reason=decrypt_text(event.data["reason_encrypted"]) if "reason_encrypted" in event.data else "",
         )
         for event in events.order_by("at", "pk")
     ]

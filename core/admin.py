@@ -8,6 +8,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit trail is append-only."""
 
     list_display = ("at", "actor", "action", "target_type", "target_id")
+    # Details stay out of the admin: the system administrator must not read case content
+    # (design: separation of duties), and some details describe a case.
+    fields = ("at", "actor", "action", "target_type", "target_id")
+    readonly_fields = fields
     list_filter = ("action",)
     list_select_related = ("actor",)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from areas.models import RT, Kelurahan
 from core.audit import audit_log
+from core.crypto import encrypt_text
 from core.encrypted_files import delete_quietly, save_encrypted
 from core.errors import DomainError
 
@@ -270,7 +271,8 @@ def report_change_priority(*, report: Report, priority: str, reason: str, acting
         actor=acting_user,
         action="reports.priority_changed",
         target=report,
-        data={"from": old, "to": priority, "reason": reason[:300]},
+        # Free text may name a child: it is kept encrypted even in the audit trail.
+        data={"from": old, "to": priority, "reason_encrypted": encrypt_text(reason[:300])},
     )
     return report
 

@@ -7,6 +7,7 @@ from cases import services as cs
 from cases.access import access_case, cases_for
 from cases.choices import CaseStatus, ServiceStatus
 from cases.models import Case, Child
+from core.crypto import decrypt_text
 from core.errors import DomainError
 from core.models import AuditEvent
 from reports import services as rs
@@ -43,7 +44,9 @@ def test_changing_priority_needs_a_reason_and_moves_the_deadline(officer):
     report = rs.report_change_priority(report=report, priority="darurat", reason="Anak diancam", acting_user=officer)
 
     assert report.acknowledge_due_at == report.received_at + timedelta(hours=1)
-    assert AuditEvent.objects.get(action="reports.priority_changed").data["reason"] == "Anak diancam"
+    data = AuditEvent.objects.get(action="reports.priority_changed").data
+    assert "Anak diancam" not in str(data), "free text is kept encrypted even in the audit trail"
+    assert decrypt_text(data["reason_encrypted"]) == "Anak diancam"
 
 
 def test_reject_needs_a_reason_from_the_list(officer):
@@ -113,6 +116,7 @@ def test_the_case_follows_the_steps_and_each_step_checks_what_it_needs(officer, 
         data=service_input(
             status=ServiceStatus.DONE, started_on=timezone.localdate(), completed_on=timezone.localdate()
         ),
+        expected_version=service.version,
         acting_user=officer,
     )
     case = cs.case_advance(case=case, expected_version=case.version, acting_user=officer)
@@ -195,8 +199,50 @@ def test_the_same_child_in_another_case_is_found_without_decrypting(officer):
     )
     _child, none = cs.case_add_child(case=second, data=cs.ChildInput(name="Budi", age=10), acting_user=officer)
 
-    assert duplicates == [first.reference]
+    assert duplicates == [first]
     assert none == []
+    first_added = AuditEvent.objects.filter(action="cases.child_added", target_id=str(second.pk)).order_by("pk")[0]
+    assert first_added.data["possible_duplicate_cases"] == [first.pk]
+
+
+def test_an_officer_learns_only_the_references_of_cases_they_may_open(officer, other_officer):
+    from cases.access import visible_references
+
+    theirs = open_case(other_officer)
+    cs.case_add_child(case=theirs, data=cs.ChildInput(name="Rahasia Anak", age=7), acting_user=other_officer)
+    mine = open_case(officer)
+
+    _child, duplicates = cs.case_add_child(
+        case=mine, data=cs.ChildInput(name="Rahasia Anak", age=7), acting_user=officer
+    )
+
+    assert visible_references(officer, duplicates) == ([], 1)
+    assert visible_references(other_officer, duplicates) == ([theirs.reference], 0)
+
+
+def test_an_officer_cannot_open_a_report_inside_another_officers_case(officer, other_officer, supervisor):
+    from django.http import Http404
+
+    from cases.access import access_report, reports_for
+
+    report = new_report()
+    cs.report_accept(report=report, acting_user=other_officer)
+    waiting = new_report()
+
+    assert set(reports_for(officer)) == {waiting}
+    assert set(reports_for(supervisor)) == {report, waiting}
+    with pytest.raises(Http404):
+        access_report(officer, report.uuid)
+
+
+def test_reading_a_report_in_a_case_shows_in_who_opened_the_case(officer, supervisor):
+    report = new_report()
+    case = cs.report_accept(report=report, acting_user=officer)
+
+    cs.report_record_view(report=report, acting_user=supervisor, what="attachment:1")
+
+    event = AuditEvent.objects.filter(action="cases.viewed", target_id=str(case.pk)).get()
+    assert event.actor == supervisor and event.data["what"].endswith("attachment:1")
 
 
 @pytest.mark.parametrize("score", [0, 5])
@@ -225,3 +271,80 @@ def test_who_sees_which_case(officer, other_officer, supervisor, head, sysadmin,
     with pytest.raises(Exception) as missing:
         access_case(other_officer, mine.uuid)
     assert missing.typename == "Http404"
+
+
+def test_a_stale_service_update_is_refused(officer, other_officer, supervisor):
+    case = open_case(officer)
+    cs.case_assign(
+        case=case, officer=officer, second_officer=other_officer, expected_version=case.version, acting_user=supervisor
+    )
+    service = cs.service_plan(case=case, data=service_input(), acting_user=officer)
+    cs.service_update(
+        service=service, data=service_input(status="in_progress"), expected_version=1, acting_user=other_officer
+    )
+
+    with pytest.raises(DomainError) as error:
+        cs.service_update(
+            service=service,
+            data=service_input(status="declined_by_family", outcome="Keluarga menolak"),
+            expected_version=1,
+            acting_user=officer,
+        )
+
+    assert error.value.code == "stale_version"
+    service.refresh_from_db()
+    assert (service.status, service.version) == ("in_progress", 2)
+
+
+def test_the_system_administrator_reads_no_audit_details_in_the_admin(client, sysadmin, officer):
+    from tests.conftest import login_as
+
+    report = new_report()
+    rs.report_change_priority(report=report, priority="darurat", reason="Nama anak Kenari", acting_user=officer)
+    event = AuditEvent.objects.get(action="reports.priority_changed")
+    login_as(client, sysadmin)
+
+    page = client.get(f"/admin/core/auditevent/{event.pk}/change/")
+
+    assert page.status_code == 200
+    assert "Kenari" not in page.content.decode() and "reason_encrypted" not in page.content.decode()
+
+
+def test_a_role_given_in_the_admin_is_audited(client, sysadmin, volunteer):
+    from tests.conftest import login_as
+
+    login_as(client, sysadmin)
+    response = client.post(
+        f"/admin/accounts/user/{volunteer.pk}/change/",
+        {
+            "username": volunteer.username,
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+            "phone": "",
+            "role": "supervisor",
+            "is_active": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="accounts.user_changed_in_admin")
+    assert event.actor == sysadmin and event.data["role"] == "supervisor" and "role" in event.data["fields"]
+
+
+def test_the_system_administrator_manages_reference_data_but_no_case_content(client, sysadmin, officer):
+    from tests.conftest import login_as
+
+    open_case(officer)
+    login_as(client, sysadmin)
+
+    index = client.get("/admin/").content.decode()
+
+    assert client.get("/admin/cases/provider/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert "/admin/cases/case/" not in index and "/admin/reports/report/" not in index
+    assert client.get("/admin/core/auditevent/add/").status_code == 403

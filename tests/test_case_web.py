@@ -118,6 +118,7 @@ def test_it_walks_a_case_through_every_step_by_the_pages(client, officer, superv
     response = client.post(
         service_page,
         {
+            "version": "1",
             "status": ServiceStatus.DONE,
             "planned_on": today().isoformat(),
             "started_on": today().isoformat(),
@@ -509,7 +510,7 @@ def test_it_refuses_a_service_update_that_breaks_a_rule(client, officer):
 
     response = client.post(
         url("service", case, service.uuid),
-        {"status": ServiceStatus.DECLINED_BY_FAMILY, "planned_on": today().isoformat(), "outcome": ""},
+        {"version": "1", "status": ServiceStatus.DECLINED_BY_FAMILY, "planned_on": today().isoformat(), "outcome": ""},
     )
 
     refused(response, "Say what happened.")

@@ -127,7 +127,7 @@ def case_writes(client, case, service):
         ),
         "case follow-up": post_json(client, case_url(case, "follow-ups"), {"visited_on": today(), **SCORES}),
         "case note": post_json(client, case_url(case, "notes"), {"body": "Catatan"}),
-        "case service update": patch_json(client, service_url(case, service), {"status": "in_progress"}),
+        "case service update": patch_json(client, service_url(case, service), {"status": "in_progress", "version": 1}),
     }
 
 
@@ -226,7 +226,9 @@ def test_unknown_ids_are_404(client, officer):
 def test_an_unknown_service_of_a_visible_case_is_404(client, officer, case):
     login_as(client, officer)
 
-    response = patch_json(client, reverse("api-case-service", args=[case.uuid, uuid.uuid4()]), {"status": "done"})
+    response = patch_json(
+        client, reverse("api-case-service", args=[case.uuid, uuid.uuid4()]), {"status": "done", "version": 1}
+    )
 
     assert response.status_code == 404
 
@@ -564,7 +566,11 @@ def test_a_case_walks_through_its_steps_over_the_api(client, officer, supervisor
     assert transition("advance")["status"] == "services"
 
     service = CaseService.objects.get(uuid=planned.json()["id"])
-    done = patch_json(client, service_url(case, service), {"status": "done", "started_on": today()})
+    missing_version = patch_json(client, service_url(case, service), {"status": "done", "started_on": today()})
+    assert missing_version.status_code == 400 and "version" in missing_version.json()
+    done = patch_json(client, service_url(case, service), {"status": "done", "started_on": today(), "version": 1})
+    stale = patch_json(client, service_url(case, service), {"status": "in_progress", "version": 1})
+    assert stale.status_code == 400 and stale.json()["non_field_errors"][0]["code"] == "stale_version"
     assert done.status_code == 200, done.json()
     assert (done.json()["status"], done.json()["provider"]) == ("done", provider().name)
     assert transition("advance")["status"] == "monitoring"
