@@ -12,7 +12,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .envcheck import StrictEnv
+from .envcheck import StrictEnv, fail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reports",
     "cases",
     "outreach",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 20)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "alerts-sweep": {
+        "task": "alerts.tasks.sweep",
+        "schedule": float(env.int("ALERT_SWEEP_SECONDS", default=60, minimum=1)),
+    },
     "worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",
         "schedule": float(env.int("WORKER_HEARTBEAT_SECONDS", default=60, minimum=1)),
@@ -324,6 +329,26 @@ REPORT_SUBMIT_RATE_GLOBAL = env.raw("REPORT_SUBMIT_RATE_GLOBAL") or "600/m"
 RECEIPT_GUESS_RATE_CLIENT = env.raw("RECEIPT_GUESS_RATE_CLIENT") or "10/15m"
 RECEIPT_GUESS_RATE_GLOBAL = env.raw("RECEIPT_GUESS_RATE_GLOBAL") or "600/m"
 REPORT_MESSAGE_RATE_CLIENT = env.raw("REPORT_MESSAGE_RATE_CLIENT") or "30/h"
+
+# --- Alerts ------------------------------------------------------------------------------------
+
+# Chat gateways (WhatsApp, SMS, Telegram relays) get a signed JSON POST at each of these URLs.
+ALERT_WEBHOOK_URLS = env.list("ALERT_WEBHOOK_URLS", dev_default=[], required_in_production=False)
+if any(not url.startswith(("http://", "https://")) for url in ALERT_WEBHOOK_URLS):
+    fail("ALERT_WEBHOOK_URLS", "harus berisi URL http:// atau https://", "must hold http:// or https:// URLs")
+# Signs every webhook body (HMAC-SHA256); required in production once a URL is set.
+ALERT_WEBHOOK_SECRET = StrictEnv(_env, production=not DEBUG and bool(ALERT_WEBHOOK_URLS)).secret(
+    "ALERT_WEBHOOK_SECRET", dev_default="dev-only-insecure-webhook-secret-0123456789", min_length=32
+)
+ALERT_WEBHOOK_TIMEOUT_SECONDS = env.int("ALERT_WEBHOOK_TIMEOUT_SECONDS", default=5, minimum=1)
+ALERT_MAX_ATTEMPTS = env.int("ALERT_MAX_ATTEMPTS", default=6, minimum=1)
+ALERT_RETRY_BASE_SECONDS = env.int("ALERT_RETRY_BASE_SECONDS", default=30, minimum=1)
+# A delivery claimed by a worker that died is handed out again after this long.
+ALERT_CLAIM_TIMEOUT_SECONDS = 600
+# Case reminders: the supervisor hears of what is still overdue this many days later; a case
+# with no activity for this many days is flagged to the supervisor.
+REMINDER_SUPERVISOR_AFTER_DAYS = env.int("REMINDER_SUPERVISOR_AFTER_DAYS", default=3, minimum=1)
+CASE_INACTIVE_DAYS = env.int("CASE_INACTIVE_DAYS", default=14, minimum=1)
 
 # --- API -----------------------------------------------------------------------------------
 

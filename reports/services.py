@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from alerts.services import report_alert_new
 from areas.models import RT, Kelurahan
 from core.audit import audit_log
 from core.crypto import encrypt_text
@@ -181,6 +182,7 @@ def report_submit(
             target=report,
             data={"channel": channel, "priority": decision.priority, "attachments": len(stored)},
         )
+        report_alert_new(report)
     return SubmittedReport(report=report, receipt_code=code)
 
 

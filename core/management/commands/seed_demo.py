@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from alerts.models import NotificationPreference
 from areas.models import RT, Kelurahan
 from areas.services import rt_bulk_import
 from cases.demo import seed_demo_cases
@@ -74,6 +75,11 @@ class Command(BaseCommand):
                     acting_user=None,
                 )
                 rows.append((username, role, _("created")))
+
+            # The demo officer is on duty: new reports alert them (email file and in-app).
+            NotificationPreference.objects.get_or_create(
+                user=User.objects.get(username="petugas"), defaults={"on_duty": True}
+            )
 
             kader, sessions = seed_demo_outreach(password=DEMO_PASSWORD)
             self.stdout.write(

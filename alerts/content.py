@@ -1,0 +1,78 @@
+"""What an alert says. Only: reference, priority, area, how late, a link into the staff UI.
+Never a child's name, the narrative, an address or the reporter's contact (design)."""
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Alert, AlertKind
+
+
+@dataclass(frozen=True)
+class AlertContent:
+    kind: str
+    level: int
+    title: str
+    reference: str
+    priority: str
+    priority_label: str
+    area: str
+    late_minutes: int
+    late_text: str
+    link: str
+
+    def as_payload(self) -> dict:
+        return asdict(self)
+
+
+def _late_text(minutes: int) -> str:
+    if minutes <= 0:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if hours:
+        return ngettext("%(count)d hour late", "%(count)d hours late", hours) % {"count": hours}
+    return ngettext("%(count)d minute late", "%(count)d minutes late", rest) % {"count": rest}
+
+
+TITLES = {
+    AlertKind.NEW_REPORT: lambda: _("New report"),
+    AlertKind.ESCALATION_SUPERVISOR: lambda: _("Report not acknowledged in time"),
+    AlertKind.ESCALATION_HEAD: lambda: _("Report still not acknowledged"),
+    AlertKind.FOLLOW_UP_DUE: lambda: _("Follow-up visit overdue"),
+    AlertKind.SERVICE_DUE: lambda: _("Service overdue"),
+    AlertKind.STILL_OVERDUE: lambda: _("Still overdue"),
+    AlertKind.CASE_INACTIVE: lambda: _("Case without activity"),
+}
+
+
+def alert_content(alert: Alert, *, now: datetime | None = None) -> AlertContent:
+    now = now or timezone.now()
+    if alert.report_id:
+        report = alert.report
+        reference, priority, priority_label = report.reference, report.priority, report.get_priority_display()
+        kelurahan = report.kelurahan
+        late = int((now - report.acknowledge_due_at).total_seconds() // 60) if alert.level > 1 else 0
+        link = reverse("triage:report", args=[report.uuid])
+    else:
+        case = alert.case
+        reference, priority, priority_label = case.reference, case.risk_level, case.get_risk_level_display()
+        kelurahan = case.kelurahan
+        late = 0
+        link = reverse("cases:detail", args=[case.uuid])
+    return AlertContent(
+        kind=alert.kind,
+        level=alert.level,
+        title=str(TITLES[alert.kind]()),
+        reference=reference,
+        priority=priority,
+        priority_label=str(priority_label),
+        area=f"{kelurahan.name}, {kelurahan.kecamatan.name}",
+        late_minutes=max(late, 0),
+        late_text=_late_text(late),
+        link=f"{settings.SITE_URL}{link}",
+    )

@@ -1,0 +1,227 @@
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import Role, User
+from cases.choices import OPEN_STATUSES, ServiceStatus
+from cases.models import Case, CaseService, FollowUp
+from reports.choices import Priority, Status
+from reports.models import Report
+
+from . import channels
+from .content import alert_content
+from .models import Alert, AlertKind, Channel, Delivery, DeliveryStatus, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+
+# --- who is told ----------------------------------------------------------------------------------
+
+
+def _active(role) -> list[User]:
+    return list(User.objects.filter(role=role, is_active=True))
+
+
+def new_report_recipients(report: Report) -> list[User]:
+    """Officers on duty (or supervisors when nobody is); supervisors too when it is urgent."""
+    on_duty = list(User.objects.filter(role=Role.OFFICER, is_active=True, notification_preference__on_duty=True))
+    recipients = on_duty or _active(Role.SUPERVISOR)
+    if report.priority == Priority.DARURAT:
+        recipients += [user for user in _active(Role.SUPERVISOR) if user not in recipients]
+    return recipients
+
+
+def _channels_of(users: Iterable[User]) -> dict[int, list[str]]:
+    users = list(users)
+    preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
+    default = NotificationPreference()
+    return {user.pk: (preferences.get(user.pk) or default).channels() for user in users}
+
+
+# --- raising alerts ----------------------------------------------------------------------------------
+
+
+def alert_raise(*, key: str, kind: str, level: int, recipients: Iterable[User], report=None, case=None) -> Alert | None:
+    """Record an alert and one pending delivery per person and channel, in the caller's
+    transaction. Raising the same key again does nothing: each event fires once. The
+    sending is enqueued after commit; if the broker is down, the sweep sends it later."""
+    alert, created = Alert.objects.get_or_create(
+        key=key, defaults={"kind": kind, "level": level, "report": report, "case": case}
+    )
+    if not created:
+        return None
+    recipients = list({user.pk: user for user in recipients}.values())
+    wanted = _channels_of(recipients)
+    Delivery.objects.bulk_create(
+        [Delivery(alert=alert, recipient=user, channel=channel) for user in recipients for channel in wanted[user.pk]],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(lambda: _enqueue(alert.pk))
+    return alert
+
+
+def _enqueue(alert_id: int) -> None:
+    from .tasks import deliver_alert
+
+    try:
+        deliver_alert.delay(alert_id)
+    except Exception:  # the broker is down: the database keeps the deliveries, the sweep sends them
+        logger.warning("alerts: could not enqueue alert %s; the periodic sweep will send it", alert_id)
+
+
+def report_alert_new(report: Report) -> Alert | None:
+    return alert_raise(
+        key=f"report:{report.pk}:new",
+        kind=AlertKind.NEW_REPORT,
+        level=1,
+        recipients=new_report_recipients(report),
+        report=report,
+    )
+
+
+# --- the escalation ladder and case reminders (beat, every minute) -----------------------------------
+
+
+LADDER = (
+    (2, "supervisor", AlertKind.ESCALATION_SUPERVISOR, Role.SUPERVISOR),
+    (3, "head", AlertKind.ESCALATION_HEAD, Role.HEAD),
+)
+
+
+def escalation_sweep(*, now: datetime) -> int:
+    """Raise level 2 and level 3 for reports nobody acknowledged in time. Each level once."""
+    raised = 0
+    for level, step, kind, role in LADDER:
+        due = Q()
+        for priority in Priority.values:
+            hours = settings.REPORT_RESPONSE_HOURS[priority][step]
+            due |= Q(priority=priority, received_at__lte=now - timedelta(hours=hours))
+        reports = (
+            Report.objects.filter(due, acknowledged_at__isnull=True, status=Status.NEW)
+            .exclude(Exists(Alert.objects.filter(report=OuterRef("pk"), kind=kind)))
+            .select_related("kelurahan")
+        )
+        recipients = _active(role)
+        for report in reports.iterator(chunk_size=500):
+            with transaction.atomic():
+                if alert_raise(
+                    key=f"report:{report.pk}:level{level}", kind=kind, level=level, recipients=recipients, report=report
+                ):
+                    raised += 1
+    return raised
+
+
+def _officers(case: Case) -> list[User]:
+    return [user for user in (case.assigned_officer, case.second_officer) if user is not None]
+
+
+def reminder_sweep(*, now: datetime) -> int:
+    """Overdue follow-ups and services remind the officer, and the supervisor if still overdue
+    REMINDER_SUPERVISOR_AFTER_DAYS later; a case without activity is flagged to supervisors."""
+    today = timezone.localdate(now)
+    late_for_supervisor = today - timedelta(days=settings.REMINDER_SUPERVISOR_AFTER_DAYS)
+    supervisors = _active(Role.SUPERVISOR)
+    raised = 0
+
+    def _raise(key, kind, recipients, case):
+        nonlocal raised
+        with transaction.atomic():
+            if alert_raise(key=key, kind=kind, level=1, recipients=recipients, case=case):
+                raised += 1
+
+    open_cases = Case.objects.filter(status__in=OPEN_STATUSES).select_related(
+        "assigned_officer", "second_officer", "kelurahan"
+    )
+    latest = FollowUp.objects.filter(case=OuterRef("pk")).order_by("-visited_on", "-pk")
+    for case in open_cases.annotate(next_due=latest.values("next_follow_up_on")[:1]).filter(next_due__lt=today):
+        _raise(f"case:{case.pk}:follow_up:{case.next_due}", AlertKind.FOLLOW_UP_DUE, _officers(case), case)
+        if case.next_due < late_for_supervisor:
+            _raise(f"case:{case.pk}:follow_up:{case.next_due}:supervisor", AlertKind.STILL_OVERDUE, supervisors, case)
+    late_services = CaseService.objects.filter(
+        case__status__in=OPEN_STATUSES,
+        status__in=[ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS],
+        planned_on__lt=today,
+        completed_on__isnull=True,
+    ).select_related("case__assigned_officer", "case__second_officer", "case__kelurahan")
+    for service in late_services:
+        _raise(f"service:{service.uuid}:due", AlertKind.SERVICE_DUE, _officers(service.case), service.case)
+        if service.planned_on < late_for_supervisor:
+            _raise(f"service:{service.uuid}:due:supervisor", AlertKind.STILL_OVERDUE, supervisors, service.case)
+    quiet_since = now - timedelta(days=settings.CASE_INACTIVE_DAYS)
+    for case in open_cases.filter(updated_at__lt=quiet_since):
+        # One flag per quiet spell: the key names the last change it is about.
+        _raise(f"case:{case.pk}:inactive:{case.updated_at:%Y%m%d%H%M}", AlertKind.CASE_INACTIVE, supervisors, case)
+    return raised
+
+
+# --- sending ------------------------------------------------------------------------------------------
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    """Take a delivery for sending with a conditional UPDATE: two workers (or a redelivered
+    task) can never both send it. A claim older than the timeout was a worker that died."""
+    stale_claim = now - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT_SECONDS)
+    return bool(
+        Delivery.objects.filter(pk=delivery_id)
+        .filter(
+            Q(status=DeliveryStatus.PENDING, next_attempt_at__isnull=True)
+            | Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale_claim)
+        )
+        .update(status=DeliveryStatus.SENDING, claimed_at=now)
+    )
+
+
+def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
+    """Send one delivery if it is due; returns its status afterwards. Safe to call twice."""
+    now = now or timezone.now()
+    if not _claim(delivery_id, now):
+        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "missing"
+    delivery = Delivery.objects.select_related(
+        "recipient", "alert__report__kelurahan__kecamatan", "alert__case__kelurahan__kecamatan"
+    ).get(pk=delivery_id)
+    try:
+        if delivery.channel != Channel.IN_APP:
+            channels.SENDERS[delivery.channel](delivery.recipient, alert_content(delivery.alert, now=now))
+    except Exception as exc:  # every failure of the outside world is retried, none stops others
+        attempts = delivery.attempts + 1
+        gave_up = attempts >= settings.ALERT_MAX_ATTEMPTS
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
+            attempts=attempts,
+            last_error=str(exc)[:200] if isinstance(exc, channels.ChannelError) else type(exc).__name__,
+            next_attempt_at=None
+            if gave_up
+            else now + timedelta(seconds=settings.ALERT_RETRY_BASE_SECONDS * 2 ** (attempts - 1)),
+        )
+        logger.warning("alerts: delivery %s over %s failed (attempt %s)", delivery.pk, delivery.channel, attempts)
+        return DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=delivery.attempts + 1, last_error=""
+    )
+    return DeliveryStatus.SENT
+
+
+def due_deliveries(*, now: datetime, limit: int = 500) -> list[int]:
+    stale_claim = now - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT_SECONDS)
+    return list(
+        Delivery.objects.filter(
+            Q(status=DeliveryStatus.PENDING, next_attempt_at__isnull=True)
+            | Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale_claim)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def alerts_mark_read(*, user: User, now: datetime | None = None) -> int:
+    return Delivery.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
