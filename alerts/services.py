@@ -4,12 +4,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce, Greatest
+from django.utils import timezone, translation
 
 from accounts.models import Role, User
 from cases.choices import OPEN_STATUSES, ServiceStatus
 from cases.models import Case, CaseService, FollowUp
+from core.models import AuditEvent
 from reports.choices import Priority, Status
 from reports.models import Report
 
@@ -50,12 +52,17 @@ def alert_raise(*, key: str, kind: str, level: int, recipients: Iterable[User], 
     """Record an alert and one pending delivery per person and channel, in the caller's
     transaction. Raising the same key again does nothing: each event fires once. The
     sending is enqueued after commit; if the broker is down, the sweep sends it later."""
+    recipients = list({user.pk: user for user in recipients}.values())
+    if not recipients:
+        # Nobody to tell (e.g. no active head of agency yet): raise nothing, so that the next
+        # sweep tries again once someone holds the role.
+        logger.warning("alerts: nobody to receive %s", key)
+        return None
     alert, created = Alert.objects.get_or_create(
         key=key, defaults={"kind": kind, "level": level, "report": report, "case": case}
     )
     if not created:
         return None
-    recipients = list({user.pk: user for user in recipients}.values())
     wanted = _channels_of(recipients)
     Delivery.objects.bulk_create(
         [Delivery(alert=alert, recipient=user, channel=channel) for user in recipients for channel in wanted[user.pk]],
@@ -153,9 +160,18 @@ def reminder_sweep(*, now: datetime) -> int:
         if service.planned_on < late_for_supervisor:
             _raise(f"service:{service.uuid}:due:supervisor", AlertKind.STILL_OVERDUE, supervisors, service.case)
     quiet_since = now - timedelta(days=settings.CASE_INACTIVE_DAYS)
-    for case in open_cases.filter(updated_at__lt=quiet_since):
+    # Activity is every change the audit trail records on the case (a visit, a service, a note),
+    # not only edits of the case row itself, which those never touch; reading is not activity.
+    last_change = (
+        AuditEvent.objects.filter(target_type=Case._meta.label_lower, target_id=Cast(OuterRef("pk"), CharField()))
+        .exclude(action__endswith=".viewed")
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    last_activity = Greatest("updated_at", Coalesce(Subquery(last_change), "updated_at"))
+    for case in open_cases.annotate(last_activity=last_activity).filter(last_activity__lt=quiet_since):
         # One flag per quiet spell: the key names the last change it is about.
-        _raise(f"case:{case.pk}:inactive:{case.updated_at:%Y%m%d%H%M}", AlertKind.CASE_INACTIVE, supervisors, case)
+        _raise(f"case:{case.pk}:inactive:{case.last_activity:%Y%m%d%H%M}", AlertKind.CASE_INACTIVE, supervisors, case)
     return raised
 
 
@@ -187,7 +203,9 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     ).get(pk=delivery_id)
     try:
         if delivery.channel != Channel.IN_APP:
-            channels.SENDERS[delivery.channel](delivery.recipient, alert_content(delivery.alert, now=now))
+            with translation.override(settings.LANGUAGE_CODE):  # alerts speak Indonesian
+                content = alert_content(delivery.alert, now=now)
+            channels.SENDERS[delivery.channel](delivery.recipient, content)
     except Exception as exc:  # every failure of the outside world is retried, none stops others
         attempts = delivery.attempts + 1
         gave_up = attempts >= settings.ALERT_MAX_ATTEMPTS
@@ -222,6 +240,6 @@ def due_deliveries(*, now: datetime, limit: int = 500) -> list[int]:
 
 @transaction.atomic
 def alerts_mark_read(*, user: User, now: datetime | None = None) -> int:
-    return Delivery.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).update(
-        read_at=now or timezone.now()
-    )
+    return Delivery.objects.filter(
+        recipient=user, channel=Channel.IN_APP, status=DeliveryStatus.SENT, read_at__isnull=True
+    ).update(read_at=now or timezone.now())

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "outreach.context_processors.navigation",
+                "alerts.context_processors.notifications",
             ],
         },
     },

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("outreach.urls")),
     path("staf/sosialisasi/", include("outreach.staff_urls")),
+    # staf/notifikasi/, staf/eskalasi/ and akun/notifikasi/: one app across both prefixes.
+    path("", include("alerts.urls")),
     path("staf/laporan/", include("cases.triage_urls")),
     path("staf/kasus/", include("cases.case_urls")),
     path("akun/", include("accounts.urls")),

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import login_and_second_factor_required
 from accounts.models import Role, User
+from alerts.selectors import alert_history
 from core.errors import DomainError
 from reports.choices import Place, ViolenceType
 from reports.models import Report
@@ -252,6 +253,7 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
         "failed": failed[0] if failed else None,
         "next_step": _label(CaseStatus, NEXT_STEP.get(case.status)),
         "is_supervisor": request.user.role == Role.SUPERVISOR,
+        "alert_history": alert_history(case=case),
     }
     return render(request, "cases/detail.html", context, status=status)
 

@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import login_and_second_factor_required
+from alerts.selectors import alert_history
 from core.crypto import decrypt_text
 from core.encrypted_files import read_decrypted
 from core.errors import DomainError
@@ -200,6 +201,7 @@ def _report_page(request, report: Report, *, failed: tuple[str, object] | None =
         "case_url": _case_url(link.case) if link else None,
         "is_open": report.status in (Status.NEW, Status.ACKNOWLEDGED),
         "failed_form": failed[1] if failed else None,
+        "alert_history": alert_history(report=report),
         **forms,
     }
     return render(request, "triage/report.html", context, status=400 if failed else 200)

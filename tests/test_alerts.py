@@ -95,3 +95,15 @@ def test_a_failing_channel_is_retried_with_backoff_and_gives_up_after_the_limit(
     assert services.delivery_send(delivery_id=email.pk, now=now + timedelta(hours=1)) == DeliveryStatus.FAILED
     in_app = Delivery.objects.get(alert__report=report, channel="in_app")
     assert services.delivery_send(delivery_id=in_app.pk) == DeliveryStatus.SENT
+
+
+def test_an_escalation_with_nobody_to_tell_waits_for_someone(on_duty, supervisor):
+    report = new_report()
+    later = report.received_at + timedelta(hours=121)
+
+    services.escalation_sweep(now=later)
+    assert not Alert.objects.filter(report=report, level=3).exists()
+
+    head = UserFactory(role=Role.HEAD, username="kepala_baru")
+    services.escalation_sweep(now=later)
+    assert set(Alert.objects.get(report=report, level=3).deliveries.values_list("recipient", flat=True)) == {head.pk}

@@ -1,0 +1,162 @@
+"""Reads for the staff alert pages. Each runs a fixed number of queries whatever the number of
+alerts, and none of them loads (so none decrypts) a child's name, a narrative or an address:
+what staff are told about an alert is its reference, priority and area only."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import Role, User
+from cases.models import Case
+from reports.choices import Priority, Status
+from reports.models import Report
+
+from .content import TITLES
+from .models import Alert, Channel, Delivery, DeliveryStatus
+
+# The people alerts are for: an administrator or a volunteer is never a recipient.
+ALERT_READERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD})
+ESCALATION_READERS = frozenset({Role.SUPERVISOR, Role.HEAD})
+
+# What a line about an alert needs of the report or case it is about, and nothing more.
+_ABOUT_FIELDS = (
+    "alert__kind",
+    "alert__level",
+    "alert__created_at",
+    "alert__report__uuid",
+    "alert__report__received_at",
+    "alert__report__priority",
+    "alert__report__acknowledge_due_at",
+    "alert__report__kelurahan__name",
+    "alert__report__kelurahan__kecamatan__name",
+    "alert__case__uuid",
+    "alert__case__reference",
+    "alert__case__risk_level",
+    "alert__case__kelurahan__name",
+    "alert__case__kelurahan__kecamatan__name",
+)
+
+
+def _in_app_delivered(user: User) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(recipient=user, channel=Channel.IN_APP, status=DeliveryStatus.SENT)
+
+
+def notification_list(*, user: User) -> QuerySet[Delivery]:
+    """The in-app notifications delivered to `user`, newest first, each with its alert and what
+    the alert is about in the same query."""
+    return (
+        _in_app_delivered(user)
+        .select_related("alert__report__kelurahan__kecamatan", "alert__case__kelurahan__kecamatan")
+        .only("created_at", "sent_at", "read_at", *_ABOUT_FIELDS)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_notification_count(*, user: User) -> int:
+    return _in_app_delivered(user).filter(read_at__isnull=True).count()
+
+
+# --- the alerts about one report or case ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    alert: Alert  # with `deliveries` and their recipients prefetched
+    title: str
+
+
+@dataclass(frozen=True)
+class AlertHistory:
+    entries: list[HistoryEntry]  # newest first
+    is_report: bool
+    acknowledged_at: datetime | None = None
+    acknowledged_by: User | None = None
+
+
+def alert_history(*, report: Report | None = None, case: Case | None = None) -> AlertHistory:
+    """Every alert raised about `report` or `case`, with each delivery: two queries at most (the
+    report's acknowledger is the one the report page already shows, loaded once)."""
+    if (report is None) == (case is None):
+        raise ValueError("alert_history needs exactly one of report or case")
+    deliveries = Delivery.objects.select_related("recipient").only(
+        "alert_id",
+        "channel",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+        "recipient__username",
+        "recipient__first_name",
+        "recipient__last_name",
+    )
+    alerts = Alert.objects.filter(report=report) if report is not None else Alert.objects.filter(case=case)
+    entries = [
+        HistoryEntry(alert=alert, title=str(TITLES[alert.kind]()))
+        for alert in alerts.order_by("-created_at", "-pk").prefetch_related(
+            Prefetch("deliveries", queryset=deliveries.order_by("recipient__username", "channel", "pk"))
+        )
+    ]
+    if report is None:
+        return AlertHistory(entries=entries, is_report=False)
+    return AlertHistory(
+        entries=entries,
+        is_report=True,
+        acknowledged_at=report.acknowledged_at,
+        acknowledged_by=report.acknowledged_by if report.acknowledged_by_id else None,
+    )
+
+
+# --- reports overdue on the escalation ladder -----------------------------------------------------
+
+LEVELS = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class OverdueReport:
+    report: Report
+    level: int
+    late: timedelta
+
+
+def _past(step: str, now: datetime) -> Q:
+    """Reports received longer ago than REPORT_RESPONSE_HOURS[priority][step]."""
+    past = Q()
+    for priority in Priority.values:
+        hours = settings.REPORT_RESPONSE_HOURS[priority][step]
+        past |= Q(priority=priority, received_at__lte=now - timedelta(hours=hours))
+    return past
+
+
+def _place_on_ladder(report: Report, now: datetime) -> OverdueReport:
+    hours = settings.REPORT_RESPONSE_HOURS[report.priority]
+    waited = now - report.received_at
+    supervisor_time = report.received_at + timedelta(hours=hours["supervisor"])
+    if waited >= timedelta(hours=hours["head"]):
+        level = 3
+    elif waited >= timedelta(hours=hours["supervisor"]):
+        level = 2
+    else:
+        level = 1
+    # Late since the first deadline it missed: the acknowledgement deadline, unless a longer
+    # one was configured (DARURAT_ACK_HOURS...) and the supervisor's time came first.
+    return OverdueReport(report=report, level=level, late=now - min(report.acknowledge_due_at, supervisor_time))
+
+
+def overdue_reports(*, now: datetime) -> dict[int, list[OverdueReport]]:
+    """Reports nobody has acknowledged in time, by the step of the ladder they have reached,
+    each in its highest one (1: past the acknowledgement deadline; 2: past the supervisor's
+    time; 3: past the head's), the longest waiting first. One query for all three levels."""
+    reports = (
+        Report.objects.filter(status=Status.NEW, acknowledged_at__isnull=True)
+        .filter(Q(acknowledge_due_at__lt=now) | _past("supervisor", now) | _past("head", now))
+        .select_related("kelurahan")
+        .only("uuid", "received_at", "priority", "acknowledge_due_at", "kelurahan__name")
+        .order_by("received_at", "pk")
+    )
+    levels: dict[int, list[OverdueReport]] = {level: [] for level in LEVELS}
+    for report in reports:
+        overdue = _place_on_ladder(report, now)
+        levels[overdue.level].append(overdue)
+    return levels

@@ -1,0 +1,137 @@
+"""One real worker against the real broker: an urgent report submitted here is enqueued on
+commit into Redis, picked up by a `celery worker` process on the test database, and reaches a
+chat gateway and a mailbox, with every delivery `sent` in the database."""
+
+import hashlib
+import hmac
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from email import message_from_bytes
+from email import policy as email_policy
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from alerts.models import Channel, Delivery, DeliveryStatus, NotificationPreference
+from reports.choices import Channel as ReportChannel
+from reports.choices import Priority
+from reports.services import report_submit
+from tests.reporting import report_input
+from tests.services import postgres_or_skip, redis_url_or_skip
+from tests.test_alerts_reliability import point_celery_at, webhook_receiver
+
+ROOT = Path(__file__).resolve().parent.parent
+# Secrets the worker must share with this process to read what it wrote; unset, both take the
+# same development defaults.
+SHARED_SECRETS = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "RECEIPT_CODE_SECRET", "ALERT_WEBHOOK_SECRET", "SITE_URL")
+
+
+def url_of_the_test_database() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_worker(tmp_path: Path, broker: str, webhook_url: str) -> tuple[subprocess.Popen, Path]:
+    log = tmp_path / "worker.log"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "VAR_DIR": str(tmp_path),  # no EMAIL_URL: mail is written to files under VAR_DIR/mail
+        "DATABASE_URL": url_of_the_test_database(),
+        "CELERY_BROKER_URL": broker,
+        "ALERT_WEBHOOK_URLS": webhook_url,
+        **{name: os.environ[name] for name in SHARED_SECRETS if name in os.environ},
+    }
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "balikpapan_kla",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--hostname",
+                f"alerts-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    return worker, log
+
+
+def stop(worker: subprocess.Popen) -> None:
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_delivers_an_urgent_report_through_a_real_worker_and_broker(
+    tmp_path, settings, monkeypatch, officer, supervisor
+):
+    postgres_or_skip()
+    redis_url = redis_url_or_skip()
+    # A database of Redis of its own, so that no other test's messages are picked up.
+    broker = redis_url.rsplit("/", 1)[0] + "/13"
+    import redis
+
+    redis.Redis.from_url(broker).flushdb()
+    point_celery_at(monkeypatch, settings, broker)
+    officer.email, supervisor.email = "petugas@example.org", "koordinator@example.org"
+    officer.save()
+    supervisor.save()
+    NotificationPreference.objects.create(user=officer, on_duty=True, email=True, webhook=True, in_app=True)
+    mail = tmp_path / "mail"
+
+    with webhook_receiver() as gateway:
+        worker, log = start_worker(tmp_path, broker, gateway.url)
+        try:
+            report = report_submit(
+                data=report_input(danger_now="yes"), channel=ReportChannel.WEB, acting_user=None
+            ).report
+            deliveries = Delivery.objects.filter(alert__report=report)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and worker.poll() is None:
+                everything_sent = deliveries.exists() and not deliveries.exclude(status=DeliveryStatus.SENT).exists()
+                if everything_sent and gateway.posts and mail.is_dir() and any(mail.iterdir()):
+                    break
+                time.sleep(0.2)
+        finally:
+            stop(worker)
+        worker_output = log.read_text()[-3000:]
+
+        assert report.priority == Priority.DARURAT
+        assert sorted(deliveries.values_list("recipient__username", "channel", "status", "attempts")) == [
+            ("koordinator", Channel.EMAIL, DeliveryStatus.SENT, 1),
+            ("koordinator", Channel.IN_APP, DeliveryStatus.SENT, 1),
+            ("petugas", Channel.EMAIL, DeliveryStatus.SENT, 1),
+            ("petugas", Channel.IN_APP, DeliveryStatus.SENT, 1),
+            ("petugas", Channel.WEBHOOK, DeliveryStatus.SENT, 1),
+        ], worker_output
+        ((headers, body),) = gateway.posts
+    expected = hmac.new(django_settings.ALERT_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-KLA-Signature"] == f"sha256={expected}"
+    assert json.loads(body)["reference"] == report.reference
+    messages = [message_from_bytes(path.read_bytes(), policy=email_policy.default) for path in mail.iterdir()]
+    assert sorted(message["To"] for message in messages) == ["koordinator@example.org", "petugas@example.org"]
+    assert all(report.reference in message["Subject"] for message in messages)
