@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cases",
     "outreach",
     "alerts",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,9 @@ urlpatterns = [
     path("staf/sosialisasi/", include("outreach.staff_urls")),
     # staf/notifikasi/, staf/eskalasi/ and akun/notifikasi/: one app across both prefixes.
     path("", include("alerts.urls")),
+    path("staf/dasbor/", include("dashboard.staff_urls")),
+    path("staf/ekspor/", include("dashboard.export_urls")),
+    path("statistik/", include("dashboard.public_urls")),
     path("staf/laporan/", include("cases.triage_urls")),
     path("staf/kasus/", include("cases.case_urls")),
     path("akun/", include("accounts.urls")),
