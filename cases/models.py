@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.db import blank_or_in, value_in
 from core.fields import EncryptedTextField
 
 from .choices import (
@@ -18,14 +19,6 @@ from .choices import (
     ServiceStatus,
     ServiceType,
 )
-
-
-def _in(field, choices):
-    return models.Q(**{f"{field}__in": choices.values})
-
-
-def _blank_or_in(field, choices):
-    return models.Q(**{field: ""}) | _in(field, choices)
 
 
 class CaseCounter(models.Model):
@@ -73,14 +66,14 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [models.Index(fields=["status", "assigned_officer"], name="case_status_officer_idx")]
         constraints = [
-            models.CheckConstraint(condition=_in("status", CaseStatus), name="case_status_known"),
-            models.CheckConstraint(condition=_blank_or_in("risk_level", RiskLevel), name="case_risk_known"),
+            models.CheckConstraint(condition=value_in("status", CaseStatus), name="case_status_known"),
+            models.CheckConstraint(condition=blank_or_in("risk_level", RiskLevel), name="case_risk_known"),
             models.CheckConstraint(
                 condition=~models.Q(assigned_officer=models.F("second_officer")), name="case_two_different_officers"
             ),
             models.CheckConstraint(
                 condition=~models.Q(status=CaseStatus.CLOSED)
-                | (models.Q(closed_at__isnull=False) & _in("closure_reason", ClosureReason)),
+                | (models.Q(closed_at__isnull=False) & value_in("closure_reason", ClosureReason)),
                 name="case_closed_has_reason_and_time",
             ),
         ]
@@ -124,7 +117,7 @@ class Child(models.Model):
         verbose_name_plural = _("children")
         constraints = [
             models.CheckConstraint(condition=models.Q(age__isnull=True) | models.Q(age__lte=17), name="child_age_0_17"),
-            models.CheckConstraint(condition=_blank_or_in("education", Education), name="child_education_known"),
+            models.CheckConstraint(condition=blank_or_in("education", Education), name="child_education_known"),
         ]
 
     def __str__(self):
@@ -140,7 +133,7 @@ class Perpetrator(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(condition=_in("relation", PerpetratorRelation), name="perp_relation_known")
+            models.CheckConstraint(condition=value_in("relation", PerpetratorRelation), name="perp_relation_known")
         ]
 
     def __str__(self):
@@ -183,8 +176,8 @@ class CaseService(models.Model):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         constraints = [
-            models.CheckConstraint(condition=_in("service_type", ServiceType), name="service_type_known"),
-            models.CheckConstraint(condition=_in("status", ServiceStatus), name="service_status_known"),
+            models.CheckConstraint(condition=value_in("service_type", ServiceType), name="service_type_known"),
+            models.CheckConstraint(condition=value_in("status", ServiceStatus), name="service_status_known"),
             models.CheckConstraint(
                 condition=models.Q(completed_on__isnull=True) | ~models.Q(status=ServiceStatus.PLANNED),
                 name="service_completed_not_planned",

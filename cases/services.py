@@ -2,7 +2,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.audit import audit_log
-from core.errors import DomainError
+from core.errors import DomainError, input_values, raise_first
 from core.models import AuditEvent
 from reports.choices import Status as ReportStatus
 from reports.models import Report
@@ -36,10 +36,6 @@ CASE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _values(data) -> dict:
-    return {f.name: getattr(data, f.name) for f in fields(data)}
 
 
 def _require_case_role(user: User) -> None:
@@ -424,18 +420,12 @@ def service_input_errors(data: ServiceInput) -> dict[str, list[str]]:
     return errors
 
 
-def _check(errors):
-    if errors:
-        name, messages = next(iter(errors.items()))
-        raise DomainError(messages[0], code="invalid", field=name)
-
-
 @transaction.atomic
 def service_plan(*, case: Case, data: ServiceInput, acting_user: User) -> CaseService:
     _require_case_role(acting_user)
     _require_open(case)
-    _check(service_input_errors(data))
-    service = CaseService.objects.create(case=case, **_values(data))
+    raise_first(service_input_errors(data))
+    service = CaseService.objects.create(case=case, **input_values(data))
     audit_log(
         actor=acting_user,
         action="cases.service_planned",
@@ -451,12 +441,12 @@ def service_update(
 ) -> CaseService:
     _require_case_role(acting_user)
     _require_open(service.case)
-    _check(service_input_errors(data))
+    raise_first(service_input_errors(data))
     if not CaseService.objects.filter(pk=service.pk, version=expected_version).update(version=F("version") + 1):
         raise _stale(service.case)
     service = CaseService.objects.select_for_update().get(pk=service.pk)
-    changed = sorted(name for name, value in _values(data).items() if getattr(service, name) != value)
-    for name, value in _values(data).items():
+    changed = sorted(name for name, value in input_values(data).items() if getattr(service, name) != value)
+    for name, value in input_values(data).items():
         setattr(service, name, value)
     service.save()
     audit_log(
@@ -499,8 +489,8 @@ def follow_up_record(*, case: Case, data: FollowUpInput, acting_user: User) -> F
     _require_open(case)
     if case.status == CaseStatus.REGISTERED:
         raise DomainError(_("Assess the case before recording follow-ups."), code="wrong_step")
-    _check(follow_up_input_errors(data))
-    follow_up = FollowUp.objects.create(case=case, visited_by=acting_user, **_values(data))
+    raise_first(follow_up_input_errors(data))
+    follow_up = FollowUp.objects.create(case=case, visited_by=acting_user, **input_values(data))
     audit_log(
         actor=acting_user,
         action="cases.follow_up_recorded",

@@ -1,5 +1,5 @@
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
@@ -11,7 +11,7 @@ from accounts.models import Role, User
 from areas.models import RT
 from core.audit import audit_log
 from core.encrypted_files import delete_quietly, save_encrypted
-from core.errors import DomainError
+from core.errors import DomainError, input_values, raise_first
 from reports.attachments import prepare_attachments
 
 from .access import may_log_in, session_editable
@@ -119,24 +119,14 @@ def forum_activity_input_errors(data: ForumActivityInput, *, today: date) -> dic
     return errors
 
 
-def _check(errors: dict[str, list[str]]) -> None:
-    if errors:
-        name, messages = next(iter(errors.items()))
-        raise DomainError(messages[0], code="invalid", field=name)
-
-
 def _require_volunteer_of(user: User, rt: RT) -> None:
     if not may_log_in(user, rt):
         raise DomainError(_("You can only log activities in your own RTs."), code="not_your_rt", field="rt")
 
 
-def _values(data) -> dict:
-    return {f.name: getattr(data, f.name) for f in fields(data)}
-
-
 def _clean(data):
     """Strip free text so that "  " never passes for an answer."""
-    for name, value in _values(data).items():
+    for name, value in input_values(data).items():
         if isinstance(value, str):
             setattr(data, name, value.strip())
     return data
@@ -148,11 +138,11 @@ def outreach_session_log(
 ) -> OutreachSession:
     data = _clean(data)
     _require_volunteer_of(acting_user, data.rt)
-    _check(session_input_errors(data, today=timezone.localdate()))
+    raise_first(session_input_errors(data, today=timezone.localdate()))
     prepared = prepare_attachments(photos)
     if any(photo.kind != "image" for photo in prepared):
         raise DomainError(_("Only photos can be added to a session."), code="photos_only", field="photos")
-    session = OutreachSession.objects.create(logged_by=acting_user, **_values(data))
+    session = OutreachSession.objects.create(logged_by=acting_user, **input_values(data))
     stored = []
     try:
         for photo in prepared:
@@ -188,9 +178,9 @@ def outreach_session_update(*, session: OutreachSession, data: SessionInput, act
             code="session_locked",
         )
     _require_volunteer_of(acting_user, data.rt)
-    _check(session_input_errors(data, today=timezone.localdate()))
-    changed = sorted(name for name, value in _values(data).items() if getattr(session, name) != value)
-    for name, value in _values(data).items():
+    raise_first(session_input_errors(data, today=timezone.localdate()))
+    changed = sorted(name for name, value in input_values(data).items() if getattr(session, name) != value)
+    for name, value in input_values(data).items():
         setattr(session, name, value)
     session.save()
     audit_log(actor=acting_user, action="outreach.session_updated", target=session, data={"fields": changed})
@@ -211,10 +201,10 @@ def outreach_session_unlock(*, session: OutreachSession, acting_user: User) -> O
 def child_care_group_register(*, data: GroupInput, acting_user: User) -> ChildCareGroup:
     data = _clean(data)
     _require_volunteer_of(acting_user, data.rt)
-    _check(group_input_errors(data, today=timezone.localdate()))
+    raise_first(group_input_errors(data, today=timezone.localdate()))
     if ChildCareGroup.objects.filter(rt=data.rt, name__iexact=data.name).exists():
         raise DomainError(_("This RT already has a group with this name."), code="group_exists", field="name")
-    group = ChildCareGroup.objects.create(registered_by=acting_user, **_values(data))
+    group = ChildCareGroup.objects.create(registered_by=acting_user, **input_values(data))
     audit_log(actor=acting_user, action="outreach.group_registered", target=group, data={"rt": data.rt.pk})
     return group
 
@@ -225,11 +215,11 @@ def child_care_group_update(*, group: ChildCareGroup, data: GroupInput, acting_u
     group = ChildCareGroup.objects.select_for_update().get(pk=group.pk)
     _require_volunteer_of(acting_user, group.rt)
     _require_volunteer_of(acting_user, data.rt)
-    _check(group_input_errors(data, today=timezone.localdate()))
+    raise_first(group_input_errors(data, today=timezone.localdate()))
     if ChildCareGroup.objects.filter(rt=data.rt, name__iexact=data.name).exclude(pk=group.pk).exists():
         raise DomainError(_("This RT already has a group with this name."), code="group_exists", field="name")
-    changed = sorted(name for name, value in _values(data).items() if getattr(group, name) != value)
-    for name, value in _values(data).items():
+    changed = sorted(name for name, value in input_values(data).items() if getattr(group, name) != value)
+    for name, value in input_values(data).items():
         setattr(group, name, value)
     group.save()
     audit_log(actor=acting_user, action="outreach.group_updated", target=group, data={"fields": changed})
@@ -240,7 +230,7 @@ def child_care_group_update(*, group: ChildCareGroup, data: GroupInput, acting_u
 def forum_activity_log(*, data: ForumActivityInput, acting_user: User) -> ForumAnakActivity:
     data = _clean(data)
     _require_volunteer_of(acting_user, data.rt)
-    _check(forum_activity_input_errors(data, today=timezone.localdate()))
-    activity = ForumAnakActivity.objects.create(logged_by=acting_user, **_values(data))
+    raise_first(forum_activity_input_errors(data, today=timezone.localdate()))
+    activity = ForumAnakActivity.objects.create(logged_by=acting_user, **input_values(data))
     audit_log(actor=acting_user, action="outreach.forum_activity_logged", target=activity, data={"rt": data.rt.pk})
     return activity

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import blank_or_in, value_in
 from core.fields import EncryptedFileNameField, EncryptedTextField
 
 from .choices import (
@@ -21,14 +22,6 @@ from .choices import (
     ViolenceType,
     YesNoUnknown,
 )
-
-
-def _in(field: str, choices) -> models.Q:
-    return models.Q(**{f"{field}__in": choices.values})
-
-
-def _blank_or_in(field: str, choices) -> models.Q:
-    return models.Q(**{field: ""}) | _in(field, choices)
 
 
 class PublicStatus(models.TextChoices):
@@ -129,7 +122,7 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         indexes = [models.Index(fields=["status", "priority", "acknowledge_due_at"], name="report_inbox_idx")]
         constraints = [
-            models.CheckConstraint(condition=_in("status", Status), name="report_status_known"),
+            models.CheckConstraint(condition=value_in("status", Status), name="report_status_known"),
             models.CheckConstraint(
                 condition=models.Q(status=Status.REJECTED, rejection_reason__in=RejectionReason.values)
                 | (~models.Q(status=Status.REJECTED) & models.Q(rejection_reason="")),
@@ -139,21 +132,23 @@ class Report(models.Model):
                 condition=models.Q(acknowledged_at__isnull=True) | ~models.Q(status=Status.NEW),
                 name="report_acknowledged_is_not_new",
             ),
-            models.CheckConstraint(condition=_in("priority", Priority), name="report_priority_known"),
-            models.CheckConstraint(condition=_in("channel", Channel), name="report_channel_known"),
+            models.CheckConstraint(condition=value_in("priority", Priority), name="report_priority_known"),
+            models.CheckConstraint(condition=value_in("channel", Channel), name="report_channel_known"),
             models.CheckConstraint(
-                condition=_in("danger_now", YesNoUnknown)
-                & _in("injured", YesNoUnknown)
-                & _in("child_disability", YesNoUnknown)
-                & _in("perpetrator_lives_with_child", YesNoUnknown),
+                condition=value_in("danger_now", YesNoUnknown)
+                & value_in("injured", YesNoUnknown)
+                & value_in("child_disability", YesNoUnknown)
+                & value_in("perpetrator_lives_with_child", YesNoUnknown),
                 name="report_tristate_known",
             ),
-            models.CheckConstraint(condition=_blank_or_in("place", Place), name="report_place_known"),
-            models.CheckConstraint(condition=_blank_or_in("child_sex", ChildSex), name="report_child_sex_known"),
+            models.CheckConstraint(condition=blank_or_in("place", Place), name="report_place_known"),
+            models.CheckConstraint(condition=blank_or_in("child_sex", ChildSex), name="report_child_sex_known"),
             models.CheckConstraint(
-                condition=_blank_or_in("perpetrator_relation", PerpetratorRelation), name="report_perpetrator_known"
+                condition=blank_or_in("perpetrator_relation", PerpetratorRelation), name="report_perpetrator_known"
             ),
-            models.CheckConstraint(condition=_in("reporter_relation", ReporterRelation), name="report_reporter_known"),
+            models.CheckConstraint(
+                condition=value_in("reporter_relation", ReporterRelation), name="report_reporter_known"
+            ),
             models.CheckConstraint(
                 condition=models.Q(child_age__isnull=True) | models.Q(child_age__lte=CHILD_AGE_MAX),
                 name="report_child_age_0_17",
@@ -191,7 +186,9 @@ class ReportViolenceType(models.Model):
         verbose_name_plural = _("forms of violence")
         constraints = [
             models.UniqueConstraint(fields=["report", "violence_type"], name="report_violence_type_once"),
-            models.CheckConstraint(condition=_in("violence_type", ViolenceType), name="report_violence_type_known"),
+            models.CheckConstraint(
+                condition=value_in("violence_type", ViolenceType), name="report_violence_type_known"
+            ),
         ]
         indexes = [models.Index(fields=["violence_type", "report"], name="report_violence_type_idx")]
 
@@ -252,7 +249,7 @@ class ReportAttachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         constraints = [
-            models.CheckConstraint(condition=_in("kind", AttachmentKind), name="report_attachment_kind_known")
+            models.CheckConstraint(condition=value_in("kind", AttachmentKind), name="report_attachment_kind_known")
         ]
 
     def __str__(self):
