@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from accounts.decorators import second_factor_pending
 from accounts.models import Role, User
+from core.api import ERRORS_400, MISSING_404
 from reports import services as report_services
 from reports.choices import (
     MESSAGE_MAX_LENGTH,
@@ -68,7 +69,6 @@ from .choices import (
 )
 from .models import Case, CaseNote, CaseReport, CaseService, FollowUp, Provider
 
-ERRORS_400 = OpenApiResponse(description='Errors per field: {field: [{"message": ..., "code": ...}]}.')
 STALE_400 = OpenApiResponse(
     description='Errors per field: {field: [{"message": ..., "code": ...}]}. A `version` older than the '
     'case\'s comes back as {"non_field_errors": [{"code": "stale_version", ...}]}: reload the case and retry.'
@@ -76,7 +76,6 @@ STALE_400 = OpenApiResponse(
 DENIED_403 = OpenApiResponse(
     description="Not logged in, second factor not given, a role without access, or a case you may only read."
 )
-MISSING_404 = OpenApiResponse(description="No such record, or not one you can see.")
 
 # Identifying fields that lists and triage answers neither show nor load (and so never decrypt).
 REPORT_SECRETS = ("narrative", "address_detail", "child_name", "reporter_contact")

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -21,3 +22,8 @@ def exception_handler(exc, context):
             details = {"non_field_errors": details}
         return Response(details, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+# Shared OpenAPI descriptions of the answers every staff API gives the same way.
+ERRORS_400 = OpenApiResponse(description='Errors per field: {field: [{"message": ..., "code": ...}]}.')
+MISSING_404 = OpenApiResponse(description="No such record, or not one you can see.")

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from accounts.decorators import second_factor_pending
 from accounts.models import Role
 from areas.models import RT
+from core.api import ERRORS_400, MISSING_404
 
 from . import services
 from .access import (
@@ -35,9 +36,7 @@ from .access import (
 from .choices import COUNT_MAX, DURATION_MAX_MINUTES, LONG_TEXT, SHORT_TEXT, Topic
 from .models import OutreachPhoto
 
-ERRORS_400 = OpenApiResponse(description='Errors per field: {field: [{"message": ..., "code": ...}]}')
 DENIED_403 = OpenApiResponse(description="Not logged in, second factor not given, or a role without access.")
-MISSING_404 = OpenApiResponse(description="No such record, or not one you can see.")
 
 
 class IsVolunteerOrOutreachReader(BasePermission):
