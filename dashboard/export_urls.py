@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import export_views
 
 app_name = "dashboard_export"
 
-urlpatterns = []
+urlpatterns = [
+    path("", export_views.index, name="index"),
+    path("unduh/", export_views.download, name="download"),
+]

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import staff_views
 
 app_name = "dashboard_staff"
 
-urlpatterns = []
+urlpatterns = [
+    path("", staff_views.index, name="index"),
+]

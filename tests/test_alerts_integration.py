@@ -23,7 +23,7 @@ from reports.choices import Channel as ReportChannel
 from reports.choices import Priority
 from reports.services import report_submit
 from tests.reporting import report_input
-from tests.services import postgres_or_skip, redis_url_or_skip
+from tests.services import needs_postgres, postgres_or_skip, redis_url_or_skip
 from tests.test_alerts_reliability import point_celery_at, webhook_receiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +85,7 @@ def stop(worker: subprocess.Popen) -> None:
 
 
 @pytest.mark.services
+@needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_delivers_an_urgent_report_through_a_real_worker_and_broker(
     tmp_path, settings, monkeypatch, officer, supervisor

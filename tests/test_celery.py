@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from core.models import WorkerHeartbeat
-from tests.services import postgres_or_skip, redis_url_or_skip
+from tests.services import needs_postgres, postgres_or_skip, redis_url_or_skip
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,7 +73,8 @@ def run_worker_until_heartbeat(tmp_path, broker_env):
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_and_beat_run_the_heartbeat_on_the_embedded_file_broker(tmp_path):
     postgres_or_skip()
 
@@ -84,7 +85,8 @@ def test_worker_and_beat_run_the_heartbeat_on_the_embedded_file_broker(tmp_path)
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_and_beat_run_the_heartbeat_on_redis(tmp_path):
     postgres_or_skip()
     redis_url = redis_url_or_skip()

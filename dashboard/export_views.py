@@ -1,0 +1,134 @@
+"""Downloads of case data: the de-identified cases list, the same with identities (supervisors
+only, by explicit choice), and the SIMFONI-PPA list of child victims."""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import login_and_second_factor_required
+from accounts.models import Role
+from core.audit import audit_log
+
+from . import exports
+from .exports import Period
+
+EXPORTERS = frozenset({Role.SUPERVISOR, Role.HEAD})
+IDENTITY_EXPORTERS = frozenset({Role.SUPERVISOR})
+MAX_PERIOD = timedelta(days=5 * 366)
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+IDENTITIES_FIELD = "include_identities"
+
+exporters_only = login_and_second_factor_required(roles=EXPORTERS)
+
+
+class ExportForm(forms.Form):
+    start = forms.DateField(label=_("Cases opened from"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Cases opened until"), widget=DATE_WIDGET)
+    kind = forms.ChoiceField(
+        label=_("What"),
+        choices=[("cases", _("Cases, one row per case")), ("simfoni", _("SIMFONI-PPA, one row per child victim"))],
+        widget=forms.RadioSelect,
+        initial="cases",
+    )
+    format = forms.ChoiceField(
+        label=_("File format"),
+        choices=[("csv", _("CSV")), ("xlsx", _("Excel (XLSX)"))],
+        widget=forms.RadioSelect,
+        initial="csv",
+    )
+    include_identities = forms.BooleanField(
+        label=_("Include identities (children's names, dates of birth, guardian contacts)"),
+        help_text=_(
+            "Only when the work needs it. The file then holds identities protected by law: keep it on an "
+            "agency device, share it with no one outside the agency and delete it when done. "
+            "The download is recorded. Never part of the SIMFONI-PPA list."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, allow_identities: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_identities:
+            del self.fields[IDENTITIES_FIELD]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end date cannot be before the start date."))
+            elif end - start > MAX_PERIOD:
+                self.add_error("start", _("Choose a period of at most five years."))
+        # The SIMFONI-PPA list is never identified, whatever was ticked.
+        cleaned[IDENTITIES_FIELD] = cleaned.get(IDENTITIES_FIELD, False) and cleaned.get("kind") == "cases"
+        return cleaned
+
+    def period(self) -> Period:
+        return Period(start=self.cleaned_data["start"], end=self.cleaned_data["end"])
+
+
+def _defaults() -> dict:
+    today = timezone.localdate()
+    return {"start": today.replace(month=1, day=1), "end": today, "kind": "cases", "format": "csv"}
+
+
+def _bound_form(request) -> ExportForm:
+    """The query, with a missing value meaning its default (this year, cases, CSV)."""
+    data = request.GET.copy()
+    for name, value in _defaults().items():
+        if not data.get(name):
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return ExportForm(data, allow_identities=request.user.role in IDENTITY_EXPORTERS)
+
+
+@exporters_only
+@require_GET
+@never_cache
+def index(request):
+    form = ExportForm(initial=_defaults(), allow_identities=request.user.role in IDENTITY_EXPORTERS)
+    return render(request, "dashboard/export/index.html", {"form": form})
+
+
+@exporters_only
+@require_GET
+@never_cache
+def download(request):
+    # Asking for identities without the right is refused outright, not quietly downgraded.
+    if request.user.role not in IDENTITY_EXPORTERS and request.GET.get(IDENTITIES_FIELD):
+        raise PermissionDenied
+    form = _bound_form(request)
+    if not form.is_valid():
+        return render(request, "dashboard/export/index.html", {"form": form}, status=400)
+    period, kind, file_format = form.period(), form.cleaned_data["kind"], form.cleaned_data["format"]
+    identities = form.cleaned_data[IDENTITIES_FIELD]
+
+    cases = exports.cases_for_export(user=request.user, period=period, identities=identities)
+    filters = {
+        "kind": kind,
+        "format": file_format,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "identities": identities,
+        "rows": cases.count() if kind == "cases" else exports.children_count(cases),
+    }
+    audit_log(actor=request.user, action="dashboard.exported", data=filters)
+    if identities:
+        audit_log(actor=request.user, action="dashboard.exported_identities", data=filters)
+
+    if kind == "simfoni":
+        name, sheet, header = "simfoni-ppa", "SIMFONI-PPA", exports.SIMFONI_HEADER
+        rows = exports.simfoni_rows(cases)
+    else:
+        name, sheet, header = "kasus", gettext("Cases"), exports.case_header(identities=identities)
+        rows = exports.case_rows(cases, identities=identities)
+    filename = f"{name}-{timezone.localdate().isoformat()}.{file_format}"
+    if file_format == "xlsx":
+        return exports.xlsx_response(filename, sheet, header, rows)
+    return exports.csv_response(filename, header, rows)

@@ -1,0 +1,235 @@
+"""Case exports: the rows (de-identified unless asked otherwise) and the CSV/XLSX files.
+
+Counting follows dashboard.definitions: a case belongs to the local day of `opened_at`, a
+child victim is a `cases.Child` row, forms of violence map to SIMFONI-PPA with SIMFONI_VIOLENCE.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from cases.access import cases_for
+from cases.choices import CaseStatus, ClosureReason, PerpetratorRelation, RiskLevel, ServiceType
+from cases.models import Case, CaseService, Child, Perpetrator
+from outreach.selectors import Period
+from reports.choices import Place, ViolenceType
+
+from .definitions import SIMFONI_VIOLENCE, age_band
+
+CHUNK_SIZE = 1000
+# Cells a spreadsheet would read as a formula (CSV injection) get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The SIMFONI-PPA column names are the national format: always Indonesian, whatever the page language.
+SIMFONI_HEADER = [
+    "No. registrasi",
+    "Tanggal registrasi",
+    "Kecamatan",
+    "Kelurahan",
+    "Tempat kejadian",
+    "Bentuk kekerasan",
+    "Usia",
+    "Jenis kelamin",
+    "Pendidikan",
+    "Disabilitas",
+    "Hubungan pelaku",
+    "Layanan",
+]
+SIMFONI_UNKNOWN = "tidak diketahui"
+SIMFONI_DISABILITY = {True: "ya", False: "tidak", None: SIMFONI_UNKNOWN}
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _joined(values: Iterable) -> str:
+    return "; ".join(str(value) for value in values)
+
+
+def _distinct(values: Iterable) -> list:
+    return list(dict.fromkeys(values))
+
+
+def _label(choices, value: str) -> str:
+    """The label of a known code; an unknown (or retired) code as it is stored."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+# --- selectors --------------------------------------------------------------------------------------
+
+
+def cases_for_export(*, user, period: Period, identities: bool) -> QuerySet[Case]:
+    """The cases opened in the period, with what a row needs fetched in a fixed number of queries.
+
+    Encrypted fields an export does not show are never loaded (so never decrypted)."""
+    start, end = period.received_range()
+    children = Child.objects.all()
+    if not identities:
+        children = children.only("pk", "case_id", "age", "sex", "education", "disability")
+    return (
+        cases_for(user)
+        .filter(opened_at__gte=start, opened_at__lt=end)
+        .defer("needs", "closure_explanation")
+        .prefetch_related(
+            Prefetch("children", queryset=children),
+            Prefetch("perpetrators", queryset=Perpetrator.objects.only("pk", "case_id", "relation")),
+            Prefetch("services", queryset=CaseService.objects.only("pk", "case_id", "service_type", "planned_on")),
+        )
+        .order_by("opened_at", "pk")
+    )
+
+
+def children_count(cases: QuerySet[Case]) -> int:
+    return Child.objects.filter(case__in=cases.values("pk")).count()
+
+
+# --- the cases export ---------------------------------------------------------------------------------
+
+
+def case_header(*, identities: bool) -> list[str]:
+    header = [
+        gettext("Reference"),
+        gettext("Status"),
+        gettext("Opened"),
+        gettext("Closed"),
+        gettext("Kecamatan"),
+        gettext("Kelurahan"),
+        gettext("RT"),
+        gettext("Place"),
+        gettext("Forms of violence"),
+        gettext("Risk"),
+        gettext("Number of children"),
+        gettext("Age bands"),
+        gettext("Sexes"),
+        gettext("Perpetrator relationships"),
+        gettext("Services"),
+        gettext("Closure reason"),
+    ]
+    if identities:
+        header += [gettext("Children's names"), gettext("Dates of birth"), gettext("Guardian contacts")]
+    return header
+
+
+def case_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list]:
+    unknown = gettext("unknown")
+    for case in cases.iterator(chunk_size=CHUNK_SIZE):
+        children = list(case.children.all())
+        row = [
+            case.reference,
+            _label(CaseStatus, case.status),
+            _local_date(case.opened_at),
+            _local_date(case.closed_at) or "",
+            case.kelurahan.kecamatan.name,
+            case.kelurahan.name,
+            case.rt.label if case.rt else "",
+            _label(Place, case.place) if case.place else "",
+            _joined(_label(ViolenceType, code) for code in case.violence_types),
+            _label(RiskLevel, case.risk_level) if case.risk_level else "",
+            len(children),
+            _joined(unknown if age_band(child.age) == "unknown" else age_band(child.age) for child in children),
+            _joined(child.sex or unknown for child in children),
+            _joined(_distinct(_label(PerpetratorRelation, p.relation) for p in case.perpetrators.all())),
+            _joined(_distinct(_label(ServiceType, s.service_type) for s in case.services.all())),
+            _label(ClosureReason, case.closure_reason) if case.closure_reason else "",
+        ]
+        if identities:
+            row += [
+                _joined(child.name for child in children),
+                _joined(child.birth_date or unknown for child in children),
+                _joined(child.guardian_contact or unknown for child in children),
+            ]
+        yield row
+
+
+# --- the SIMFONI-PPA export ---------------------------------------------------------------------------
+
+
+def simfoni_rows(cases: QuerySet[Case]) -> Iterator[list]:
+    """One row per child victim, in SIMFONI-PPA codes. Never identities."""
+    for case in cases.iterator(chunk_size=CHUNK_SIZE):
+        shared = {
+            "violence": _joined(_distinct(SIMFONI_VIOLENCE.get(code, "lainnya") for code in case.violence_types)),
+            "relations": _joined(_distinct(p.relation for p in case.perpetrators.all())),
+            "services": _joined(_distinct(s.service_type for s in case.services.all())),
+        }
+        for child in case.children.all():
+            band = age_band(child.age)
+            yield [
+                case.reference,
+                _local_date(case.opened_at),
+                case.kelurahan.kecamatan.name,
+                case.kelurahan.name,
+                case.place,
+                shared["violence"],
+                SIMFONI_UNKNOWN if band == "unknown" else band,
+                child.sex,
+                child.education,
+                SIMFONI_DISABILITY[child.disability],
+                shared["relations"],
+                shared["services"],
+            ]
+
+
+# --- files --------------------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
+
+    def write(self, value):
+        return value
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    """UTF-8 with a BOM (so Excel reads it), streamed row by row."""
+    writer = csv.writer(_Echo())
+    language = translation.get_language()
+
+    def lines() -> Iterator[str]:
+        # Streamed after the view has returned: keep the request's language for the labels.
+        with translation.override(language):
+            yield "\ufeff" + writer.writerow(header)
+            for row in rows:
+                yield writer.writerow([neutralise(value) for value in row])
+
+    return _attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), filename)
+
+
+def _xlsx_value(value):
+    if isinstance(value, str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def xlsx_response(filename: str, sheet_title: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    sheet.append([_xlsx_value(value) for value in header])
+    for row in rows:
+        sheet.append([_xlsx_value(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), filename)

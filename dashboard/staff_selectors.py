@@ -1,0 +1,519 @@
+"""Reads for the agency's KLA dashboard: aggregates only, counted as dashboard/definitions.py says.
+
+Every function costs a fixed number of queries whatever the number of reports, cases or
+children: counts are grouped in the database, and the few figures that need Python (forms of
+violence stored as a list, percentiles of response time) read one `values_list` each.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import median
+
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts.models import Role, User
+from alerts.models import Alert
+from areas.models import Kecamatan
+from cases.choices import (
+    OPEN_STATUSES,
+    CaseStatus,
+    ClosureReason,
+    PerpetratorRelation,
+    ServiceStatus,
+    ServiceType,
+)
+from cases.models import Case, CaseService, Child, FollowUp, Perpetrator
+from outreach.access import groups_for
+from outreach.selectors import Coverage, Period, last_twelve_months, outreach_coverage
+from reports.choices import Place, Priority, ViolenceType
+from reports.models import Report
+
+from .definitions import AGE_BANDS, COUNTED_REPORT_STATUSES, SIMFONI_VIOLENCE, age_band
+
+SERVED_STATUSES = [ServiceStatus.IN_PROGRESS, ServiceStatus.DONE]
+OVERDUE_SERVICE_STATUSES = [ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS]
+ESCALATION_LEVELS = (2, 3)
+AGE_BAND_LABELS = [label for label, _low, _high in AGE_BANDS] + ["unknown"]
+CHILD_SEXES = ("L", "P", "")
+
+
+def year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def counted_reports(*, period: Period, kecamatan: Kecamatan | None = None) -> QuerySet[Report]:
+    start, end = period.received_range()
+    reports = Report.objects.filter(
+        received_at__gte=start, received_at__lt=end, status__in=COUNTED_REPORT_STATUSES
+    ).order_by()
+    return reports.filter(kelurahan__kecamatan=kecamatan) if kecamatan is not None else reports
+
+
+def cases_opened(*, period: Period, kecamatan: Kecamatan | None = None) -> QuerySet[Case]:
+    start, end = period.received_range()
+    cases = Case.objects.filter(opened_at__gte=start, opened_at__lt=end).order_by()
+    return cases.filter(kelurahan__kecamatan=kecamatan) if kecamatan is not None else cases
+
+
+def _in_kecamatan(queryset: QuerySet, kecamatan: Kecamatan | None, path: str = "kelurahan__kecamatan") -> QuerySet:
+    return queryset.filter(**{path: kecamatan}) if kecamatan is not None else queryset
+
+
+def _per_month(queryset: QuerySet, field_name: str) -> dict[date, int]:
+    """Rows per local month of `field_name` (TruncMonth uses the current, Asia/Makassar, zone)."""
+    rows = (
+        queryset.annotate(month=TruncMonth(field_name, output_field=DateField()))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .values_list("month", "count")
+    )
+    return dict(rows)
+
+
+# --- 1. per month ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date
+    previous_month: date
+    reports: int
+    reports_previous: int
+    cases: int
+    cases_previous: int
+
+
+def monthly_counts(*, period: Period, kecamatan: Kecamatan | None = None) -> list[MonthRow]:
+    """Counted reports and opened cases per month, beside the same months a year before. 2 queries."""
+    previous = Period(start=year_before(period.start), end=year_before(period.end))
+    start, end = period.received_range()
+    before_start, before_end = previous.received_range()
+    received = Q(received_at__gte=start, received_at__lt=end) | Q(
+        received_at__gte=before_start, received_at__lt=before_end
+    )
+    report_months = _per_month(
+        _in_kecamatan(Report.objects.filter(received, status__in=COUNTED_REPORT_STATUSES).order_by(), kecamatan),
+        "received_at",
+    )
+    opened = Q(opened_at__gte=start, opened_at__lt=end) | Q(opened_at__gte=before_start, opened_at__lt=before_end)
+    case_months = _per_month(_in_kecamatan(Case.objects.filter(opened).order_by(), kecamatan), "opened_at")
+    rows = []
+    for month in period.months():
+        earlier = year_before(month)
+        rows.append(
+            MonthRow(
+                month=month,
+                previous_month=earlier,
+                reports=report_months.get(month, 0),
+                reports_previous=report_months.get(earlier, 0),
+                cases=case_months.get(month, 0),
+                cases_previous=case_months.get(earlier, 0),
+            )
+        )
+    return rows
+
+
+# --- 2. who, what, where --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a breakdown: what it is (already translated or a place name) and how many."""
+
+    label: str
+    count: int
+    key: str = ""  # the stored value it stands for, when there is one
+
+
+@dataclass(frozen=True)
+class AgeBandRow:
+    band: str
+    boys: int
+    girls: int
+    sex_unknown: int
+
+    @property
+    def total(self) -> int:
+        return self.boys + self.girls + self.sex_unknown
+
+
+@dataclass
+class AreaRow:
+    kecamatan: str
+    count: int = 0
+    kelurahan: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseProfile:
+    cases: int
+    by_violence: list[Row]
+    by_area: list[AreaRow]
+    by_place: list[Row]
+    children_by_age: list[AgeBandRow]
+    by_perpetrator: list[Row]
+
+
+def _labelled(rows, labels: dict, blank_label: str) -> list[Row]:
+    """Grouped (value, count) rows with their label, most first; an unknown value shows as itself."""
+    return sorted(
+        (
+            Row(label=str(labels.get(value, value)) if value else blank_label, count=count, key=value)
+            for value, count in rows
+        ),
+        key=lambda row: (-row.count, row.label),
+    )
+
+
+def _grouped(queryset: QuerySet, key: str) -> list[tuple]:
+    return list(queryset.values(key).annotate(count=Count("pk")).values_list(key, "count"))
+
+
+def case_profile(*, period: Period, kecamatan: Kecamatan | None, not_recorded: str) -> CaseProfile:
+    """Cases opened in the period by form of violence, area, place; their children and perpetrators. 5 queries."""
+    cases = cases_opened(period=period, kecamatan=kecamatan)
+    case_ids = cases.values("pk")
+
+    # Forms of violence are a JSON list per case: read the lists, count in SIMFONI-PPA terms (a
+    # case with bullying and emotional violence counts once as emotional violence).
+    violence = Counter()
+    case_count = 0
+    for types in cases.values_list("violence_types", flat=True):
+        case_count += 1
+        violence.update({SIMFONI_VIOLENCE.get(kind, kind) for kind in types or []})
+    violence_labels = dict(ViolenceType.choices)
+    by_violence = sorted(
+        (Row(label=str(violence_labels.get(kind, kind)), count=count, key=kind) for kind, count in violence.items()),
+        key=lambda row: (-row.count, row.label),
+    )
+
+    by_area: dict[str, AreaRow] = {}
+    area_rows = (
+        cases.values("kelurahan__kecamatan__name", "kelurahan__name")
+        .annotate(count=Count("pk"))
+        .order_by("kelurahan__kecamatan__name", "kelurahan__name")
+        .values_list("kelurahan__kecamatan__name", "kelurahan__name", "count")
+    )
+    for kecamatan_name, kelurahan_name, count in area_rows:
+        area = by_area.setdefault(kecamatan_name, AreaRow(kecamatan=kecamatan_name))
+        area.count += count
+        area.kelurahan.append(Row(label=kelurahan_name, count=count))
+
+    by_place = _labelled(_grouped(cases, "place"), dict(Place.choices), not_recorded)
+
+    bands = {band: Counter() for band in AGE_BAND_LABELS}
+    child_rows = (
+        Child.objects.filter(case__in=case_ids)
+        .order_by()
+        .values("age", "sex")
+        .annotate(count=Count("pk"))
+        .values_list("age", "sex", "count")
+    )
+    for age, sex, count in child_rows:
+        bands[age_band(age)][sex if sex in CHILD_SEXES else ""] += count
+    children_by_age = [
+        AgeBandRow(band=band, boys=counts["L"], girls=counts["P"], sex_unknown=counts[""])
+        for band, counts in bands.items()
+    ]
+
+    by_perpetrator = _labelled(
+        _grouped(Perpetrator.objects.filter(case__in=case_ids).order_by(), "relation"),
+        dict(PerpetratorRelation.choices),
+        not_recorded,
+    )
+    return CaseProfile(
+        cases=case_count,
+        by_violence=by_violence,
+        by_area=list(by_area.values()),
+        by_place=by_place,
+        children_by_age=children_by_age,
+        by_perpetrator=by_perpetrator,
+    )
+
+
+# --- 3. services ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    key: str
+    label: str
+    total: int
+    in_progress_or_done: int
+
+
+@dataclass(frozen=True)
+class Services:
+    children: int
+    children_served: int
+    by_type: list[ServiceRow]
+
+    @property
+    def share_served(self) -> float | None:
+        return 100 * self.children_served / self.children if self.children else None
+
+
+def services_summary(*, period: Period, kecamatan: Kecamatan | None) -> Services:
+    """Child victims of the period's cases and how many were served; services by type. 2 queries."""
+    case_ids = cases_opened(period=period, kecamatan=kecamatan).values("pk")
+    served = Exists(CaseService.objects.filter(case=OuterRef("case"), status__in=SERVED_STATUSES))
+    children = (
+        Child.objects.filter(case__in=case_ids)
+        .order_by()
+        .aggregate(total=Count("pk"), served=Count("pk", filter=served))
+    )
+    labels = dict(ServiceType.choices)
+    rows = (
+        CaseService.objects.filter(case__in=case_ids)
+        .order_by()
+        .values("service_type")
+        .annotate(total=Count("pk"), active=Count("pk", filter=Q(status__in=SERVED_STATUSES)))
+        .values_list("service_type", "total", "active")
+    )
+    by_type = sorted(
+        (
+            ServiceRow(key=kind, label=str(labels.get(kind, kind)), total=total, in_progress_or_done=active)
+            for kind, total, active in rows
+        ),
+        key=lambda row: (-row.total, row.label),
+    )
+    return Services(children=children["total"], children_served=children["served"], by_type=by_type)
+
+
+# --- 4. response ----------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least `share` of all values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    priority: str
+    label: str
+    acknowledged: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    in_time: int
+    overdue_unacknowledged: int
+
+    @property
+    def due(self) -> int:
+        """Reports whose deadline has been reached: acknowledged ones, and those still waiting past it."""
+        return self.acknowledged + self.overdue_unacknowledged
+
+    @property
+    def share_in_time(self) -> float | None:
+        return 100 * self.in_time / self.due if self.due else None
+
+
+@dataclass(frozen=True)
+class Response:
+    by_priority: list[ResponseRow]
+    escalations: dict[int, int]
+
+
+def response_times(*, period: Period, kecamatan: Kecamatan | None, now) -> Response:
+    """Acknowledgement time per priority and escalations per level. 2 queries.
+
+    The times of one period's reports are read into memory (four columns a report): the
+    median and 90th percentile need the values themselves, and a year is a few thousand rows.
+    """
+    rows = counted_reports(period=period, kecamatan=kecamatan).values_list(
+        "priority", "received_at", "acknowledged_at", "acknowledge_due_at"
+    )
+    minutes: dict[str, list[float]] = {priority: [] for priority in Priority.values}
+    in_time: Counter = Counter()
+    waiting_late: Counter = Counter()
+    for priority, received_at, acknowledged_at, due_at in rows:
+        if acknowledged_at is None:
+            waiting_late[priority] += due_at < now
+            continue
+        minutes.setdefault(priority, []).append((acknowledged_at - received_at).total_seconds() / 60)
+        in_time[priority] += acknowledged_at <= due_at
+    labels = dict(Priority.choices)
+    by_priority = [
+        ResponseRow(
+            priority=priority,
+            label=str(labels.get(priority, priority)),
+            acknowledged=len(values),
+            median_minutes=median(values) if values else None,
+            p90_minutes=percentile(values, 0.9),
+            in_time=in_time[priority],
+            overdue_unacknowledged=waiting_late[priority],
+        )
+        for priority, values in minutes.items()
+    ]
+
+    start, end = period.received_range()
+    alerts = Alert.objects.filter(level__in=ESCALATION_LEVELS, created_at__gte=start, created_at__lt=end).order_by()
+    if kecamatan is not None:
+        alerts = alerts.filter(Q(report__kelurahan__kecamatan=kecamatan) | Q(case__kelurahan__kecamatan=kecamatan))
+    per_level = dict(_grouped(alerts, "level"))
+    return Response(
+        by_priority=by_priority, escalations={level: per_level.get(level, 0) for level in ESCALATION_LEVELS}
+    )
+
+
+# --- 5. workload ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Workload:
+    caseload: list[Row]
+    open_by_status: list[Row]
+    open_cases: int
+    overdue_services: int
+    overdue_follow_ups: int
+    closures: list[Row]
+    closed: int
+
+
+def workload(*, period: Period, kecamatan: Kecamatan | None, today: date) -> Workload:
+    """Open cases now (per officer, per step), what is overdue today, and closures in the period. 5 queries."""
+    open_cases = _in_kecamatan(Case.objects.filter(status__in=OPEN_STATUSES).order_by(), kecamatan)
+
+    in_area = Q(assigned_cases__status__in=OPEN_STATUSES)
+    if kecamatan is not None:
+        in_area &= Q(assigned_cases__kelurahan__kecamatan=kecamatan)
+    officers = (
+        User.objects.filter(Q(role=Role.OFFICER, is_active=True) | Q(in_area))
+        .annotate(open_cases=Count("assigned_cases", filter=in_area, distinct=True))
+        .order_by("-open_cases", "first_name", "last_name", "username")
+        .distinct()
+    )
+    caseload = [
+        Row(label=officer.get_full_name() or officer.username, count=officer.open_cases)
+        for officer in officers.only("first_name", "last_name", "username")
+    ]
+
+    status_labels = dict(CaseStatus.choices)
+    status_counts = dict(_grouped(open_cases, "status"))
+    open_by_status = [
+        Row(label=str(status_labels[status]), count=status_counts.get(status, 0), key=status)
+        for status in OPEN_STATUSES
+    ]
+
+    overdue_services = _in_kecamatan(
+        CaseService.objects.filter(
+            case__status__in=OPEN_STATUSES, status__in=OVERDUE_SERVICE_STATUSES, planned_on__lt=today
+        ),
+        kecamatan,
+        "case__kelurahan__kecamatan",
+    ).count()
+    # As the alerts count it: an open case whose latest visit set a next visit before today.
+    latest = FollowUp.objects.filter(case=OuterRef("pk")).order_by("-visited_on", "-pk").values("next_follow_up_on")
+    overdue_follow_ups = open_cases.annotate(next_due=Subquery(latest[:1])).filter(next_due__lt=today).count()
+
+    start, end = period.received_range()
+    closed = _in_kecamatan(
+        Case.objects.filter(status=CaseStatus.CLOSED, closed_at__gte=start, closed_at__lt=end), kecamatan
+    )
+    closures = _labelled(_grouped(closed.order_by(), "closure_reason"), dict(ClosureReason.choices), "")
+    return Workload(
+        caseload=caseload,
+        open_by_status=open_by_status,
+        open_cases=sum(status_counts.values()),
+        overdue_services=overdue_services,
+        overdue_follow_ups=overdue_follow_ups,
+        closures=closures,
+        closed=sum(row.count for row in closures),
+    )
+
+
+# --- 6. outreach ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutreachRow:
+    kecamatan: str
+    rts_known: int
+    rts_reached: int
+    share_reached: float | None
+    active_groups: int
+    reports: int
+
+
+@dataclass(frozen=True)
+class Outreach:
+    coverage: Coverage
+    rows: list[OutreachRow]
+    active_groups: int
+    reports: int
+
+
+def outreach_summary(*, user: User, period: Period, kecamatan: Kecamatan | None, today: date) -> Outreach:
+    """RTs reached in the last twelve months and active groups beside the period's reports, per kecamatan.
+
+    outreach_coverage (4 queries) plus 2."""
+    coverage = outreach_coverage(user=user, period=last_twelve_months(today=today), kecamatan=kecamatan)
+    groups = dict(
+        _grouped(
+            _in_kecamatan(
+                groups_for(user).select_related(None).filter(active=True).order_by(),
+                kecamatan,
+                "rt__kelurahan__kecamatan",
+            ),
+            "rt__kelurahan__kecamatan__name",
+        )
+    )
+    reports = dict(_grouped(counted_reports(period=period, kecamatan=kecamatan), "kelurahan__kecamatan__name"))
+    rows = [
+        OutreachRow(
+            kecamatan=area.name,
+            rts_known=area.rts_known,
+            rts_reached=area.rts_reached,
+            share_reached=area.share_reached,
+            active_groups=groups.get(area.name, 0),
+            reports=reports.get(area.name, 0),
+        )
+        for area in coverage.kecamatan
+    ]
+    return Outreach(
+        coverage=coverage,
+        rows=rows,
+        active_groups=sum(groups.values()),
+        reports=sum(reports.values()),
+    )
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    period: Period
+    kecamatan: Kecamatan | None
+    months: list[MonthRow]
+    profile: CaseProfile
+    services: Services
+    response: Response
+    workload: Workload
+    outreach: Outreach
+
+
+def dashboard(*, user: User, period: Period, kecamatan: Kecamatan | None = None, not_recorded: str = "–") -> Dashboard:
+    """Every figure of the dashboard page, in a fixed number of queries (see test_dashboard_staff)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    return Dashboard(
+        period=period,
+        kecamatan=kecamatan,
+        months=monthly_counts(period=period, kecamatan=kecamatan),
+        profile=case_profile(period=period, kecamatan=kecamatan, not_recorded=not_recorded),
+        services=services_summary(period=period, kecamatan=kecamatan),
+        response=response_times(period=period, kecamatan=kecamatan, now=now),
+        workload=workload(period=period, kecamatan=kecamatan, today=today),
+        outreach=outreach_summary(user=user, period=period, kecamatan=kecamatan, today=today),
+    )

@@ -1,0 +1,184 @@
+"""The agency's KLA dashboard: aggregates for supervisors and the head, no identities."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import login_and_second_factor_required
+from accounts.models import Role
+from outreach.selectors import Period
+from outreach.staff_views import PeriodFilterForm
+
+from . import staff_selectors
+from .staff_selectors import MonthRow, Row
+
+DASHBOARD_READERS = frozenset({Role.SUPERVISOR, Role.HEAD})
+
+
+def _this_year() -> Period:
+    today = timezone.localdate()
+    return Period(start=today.replace(month=1, day=1), end=today)
+
+
+def _age_band_label(band: str) -> str:
+    return gettext("Age not known") if band == "unknown" else band
+
+
+@dataclass(frozen=True)
+class HBar:
+    label: str
+    value: int
+    y: float
+    width: float
+
+    @property
+    def text_y(self) -> float:
+        return round(self.y + HBarChart.BAR / 2 + 4, 1)
+
+    @property
+    def value_x(self) -> float:
+        return round(HBarChart.LABEL + self.width + 4, 1)
+
+
+@dataclass(frozen=True)
+class HBarChart:
+    """Categories as horizontal bars, laid out here and drawn as inline SVG: no script, no other host."""
+
+    key: str
+    title: str
+    bars: list[HBar]
+
+    WIDTH = 360
+    LABEL = 150  # room for the category names on the left
+    VALUE = 36  # room for the number after the longest bar
+    ROW = 20
+    BAR = 14
+    LABEL_CHARS = 26
+
+    @property
+    def height(self) -> int:
+        return max(len(self.bars), 1) * self.ROW
+
+    @classmethod
+    def of(cls, key: str, title: str, rows: list[Row]) -> "HBarChart":
+        maximum = max((row.count for row in rows), default=0)
+        plot = cls.WIDTH - cls.LABEL - cls.VALUE
+        bars = [
+            HBar(
+                label=row.label if len(row.label) <= cls.LABEL_CHARS else row.label[: cls.LABEL_CHARS - 1] + "…",
+                value=row.count,
+                y=index * cls.ROW + (cls.ROW - cls.BAR) / 2,
+                width=round(plot * row.count / maximum, 1) if maximum else 0,
+            )
+            for index, row in enumerate(rows)
+        ]
+        return cls(key=key, title=title, bars=bars)
+
+
+@dataclass(frozen=True)
+class MonthPair:
+    month: date
+    value: int
+    previous: int
+    x: float
+    width: float
+    y: float
+    height: float
+    previous_y: float
+    previous_height: float
+
+    @property
+    def previous_x(self) -> float:
+        return round(self.x + self.width, 1)
+
+    @property
+    def center(self) -> float:
+        return round(self.x + self.width, 1)
+
+
+@dataclass(frozen=True)
+class PairedMonthChart:
+    """Each month's count beside the same month a year before, as two bars."""
+
+    key: str
+    title: str
+    bars: list[MonthPair]
+    maximum: int
+
+    WIDTH = 360
+    HEIGHT = 190
+    TOP = 30
+    BOTTOM = 22
+    SIDE = 4
+    SCALE_Y = 11
+
+    @property
+    def baseline(self) -> int:
+        return self.HEIGHT - self.BOTTOM
+
+    @property
+    def month_y(self) -> int:
+        return self.baseline + 14
+
+    @classmethod
+    def of(cls, key: str, title: str, rows: list[MonthRow], attribute: str) -> "PairedMonthChart":
+        points = [(row.month, getattr(row, attribute), getattr(row, f"{attribute}_previous")) for row in rows]
+        maximum = max((max(value, previous) for _month, value, previous in points), default=0)
+        slot = (cls.WIDTH - 2 * cls.SIDE) / max(len(points), 1)
+        plot = cls.HEIGHT - cls.TOP - cls.BOTTOM
+        baseline = cls.HEIGHT - cls.BOTTOM
+
+        def height(value: int) -> float:
+            return round(plot * value / maximum, 1) if maximum else 0
+
+        bars = []
+        for index, (month, value, previous) in enumerate(points):
+            bars.append(
+                MonthPair(
+                    month=month,
+                    value=value,
+                    previous=previous,
+                    x=round(cls.SIDE + index * slot + slot * 0.1, 1),
+                    width=round(slot * 0.4, 1),
+                    y=round(baseline - height(value), 1),
+                    height=height(value),
+                    previous_y=round(baseline - height(previous), 1),
+                    previous_height=height(previous),
+                )
+            )
+        return cls(key=key, title=title, bars=bars, maximum=maximum)
+
+
+@login_and_second_factor_required(roles=DASHBOARD_READERS)
+@require_GET
+def index(request):
+    form = PeriodFilterForm(request.GET, default=_this_year())
+    context = {"form": form}
+    if form.is_valid():
+        data = staff_selectors.dashboard(
+            user=request.user,
+            period=form.period(),
+            kecamatan=form.cleaned_data["kecamatan"],
+            not_recorded=gettext("Not recorded"),
+        )
+        context.update(
+            data=data,
+            month_charts=[
+                PairedMonthChart.of("reports", _("Reports per month"), data.months, "reports"),
+                PairedMonthChart.of("cases", _("Cases opened per month"), data.months, "cases"),
+            ],
+            profile_charts=[
+                HBarChart.of("violence", _("Cases by form of violence"), data.profile.by_violence),
+                HBarChart.of(
+                    "age",
+                    _("Child victims by age band"),
+                    [Row(label=_age_band_label(row.band), count=row.total) for row in data.profile.children_by_age],
+                ),
+            ],
+        )
+    return render(request, "dashboard/staff/index.html", context)
