@@ -67,6 +67,8 @@ def verify(request):
 @login_required
 def totp_setup(request):
     """First login of a staff member: scan the QR code, prove it with one code."""
+    if not request.user.needs_second_factor:
+        return redirect(_safe_next(request))  # volunteers (and everyone, when 2FA is off) need none
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("accounts:verify")
     device = services.totp_device_start(user=request.user)

@@ -217,3 +217,12 @@ def test_the_system_administrator_gets_a_home_pointing_to_administration(client,
 
     assert page.status_code == 200
     assert reverse("admin:index") in page.content.decode()
+
+
+def test_a_volunteer_is_never_given_an_authenticator_device(client, volunteer):
+    log_in(client, "relawan")
+
+    response = client.get(reverse("accounts:totp_setup"))
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=volunteer).exists()

@@ -1,0 +1,196 @@
+"""Who may open which address: every URL pattern, every persona, one decided answer each.
+
+The table below is the decision. A URL pattern that is not in it fails the test, so a new page
+cannot ship without someone deciding who may see it. Every address is fetched with GET: a
+POST-only address answers 405 to whoever gets past its access check, and 302/403 to others.
+
+Codes: 200 shown, 302 sent elsewhere (the login page, or a redirect the page does on purpose),
+403 refused, 404 hidden (a forbidden object looks missing), 405 wrong method for someone allowed in.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cases.services import report_accept, service_plan
+from outreach.services import child_care_group_register, outreach_session_log
+from reports.choices import Channel
+from reports.services import report_submit
+from tests.cases_data import new_report, service_input
+from tests.conftest import login_as
+from tests.outreach_data import group_input, session_input
+from tests.reporting import jpeg_upload, report_input
+
+PERSONAS = ["anonymous", "other_volunteer", "volunteer", "other_officer", "officer", "supervisor", "head", "sysadmin"]
+SKIPPED = ("admin/", "api/docs/", "static/")
+
+# route -> (object of the world whose uuid fills <uuid>, expected status for each persona, in this order:
+#            anonymous  other_volunteer  volunteer  other_officer  officer  supervisor  head  sysadmin)
+EXPECTED = {
+    # --- public pages; staf/ sends each role to where its work is (the system admin has a page of its own)
+    "": (None, "200 200 200 200 200 200 200 200"),
+    "staf/": (None, "302 302 302 302 302 302 302 200"),
+    "bahasa/<str:code>/": (None, "302 302 302 302 302 302 302 302"),
+    "healthz": (None, "200 200 200 200 200 200 200 200"),
+    "readyz": (None, "200 200 200 200 200 200 200 200"),
+    "lapor/": (None, "200 200 200 200 200 200 200 200"),
+    "lapor/status/": (None, "200 200 200 200 200 200 200 200"),
+    "statistik/": (None, "200 200 200 200 200 200 200 200"),
+    "statistik/data.json": (None, "200 200 200 200 200 200 200 200"),
+    # --- RT volunteers: their own RTs only
+    "relawan/lapor/": (None, "302 200 200 403 403 403 403 403"),
+    "relawan/": (None, "302 200 200 403 403 403 403 403"),
+    "relawan/sesi/": (None, "302 200 200 403 403 403 403 403"),
+    "relawan/sesi/baru/": (None, "302 200 200 403 403 403 403 403"),
+    "relawan/sesi/<uuid:uuid>/ubah/": ("session", "302 404 200 403 403 403 403 403"),
+    "relawan/kelompok/": (None, "302 200 200 403 403 403 403 403"),
+    "relawan/kelompok/<uuid:uuid>/ubah/": ("group", "302 404 200 403 403 403 403 403"),
+    "relawan/forum-anak/": (None, "302 200 200 403 403 403 403 403"),
+    # --- outreach as the agency reads it (officers, supervisors, head); unlocking is the supervisor's
+    "staf/sesi-sosialisasi/<uuid:uuid>/": ("session", "302 403 403 200 200 200 200 403"),
+    "staf/sesi-sosialisasi/<uuid:uuid>/buka-kunci/": ("session", "302 403 403 403 403 405 403 403"),
+    "staf/sosialisasi/": (None, "302 403 403 200 200 200 200 403"),
+    "staf/sosialisasi/sasaran/": (None, "302 403 403 200 200 200 200 403"),
+    "staf/sosialisasi/ekspor/sesi.csv": (None, "302 403 403 200 200 200 200 403"),
+    "staf/sosialisasi/ekspor/kelompok.csv": (None, "302 403 403 200 200 200 200 403"),
+    # --- notifications (case readers) and the escalation ladder (supervisor, head)
+    "staf/notifikasi/": (None, "302 403 403 200 200 200 200 403"),
+    "staf/notifikasi/tandai-dibaca/": (None, "302 403 403 405 405 405 405 403"),
+    "staf/eskalasi/": (None, "302 403 403 403 403 200 200 403"),
+    "akun/notifikasi/": (None, "302 403 403 200 200 200 200 403"),
+    # --- dashboards and exports: supervisor and head
+    "staf/dasbor/": (None, "302 403 403 403 403 200 200 403"),
+    "staf/ekspor/": (None, "302 403 403 403 403 200 200 403"),
+    "staf/ekspor/unduh/": (None, "302 403 403 403 403 200 200 403"),
+    # --- triage: officers and supervisors; the report is not in a case, so any officer may open it
+    "staf/laporan/": (None, "302 403 403 200 200 200 403 403"),
+    "staf/laporan/<uuid:uuid>/": ("report", "302 403 403 200 200 200 403 403"),
+    "staf/laporan/<uuid:uuid>/lampiran/<int:attachment_id>/": ("report", "302 403 403 200 200 200 403 403"),
+    "staf/laporan/<uuid:uuid>/konfirmasi/": ("report", "302 403 403 405 405 405 403 403"),
+    "staf/laporan/<uuid:uuid>/pesan/": ("report", "302 403 403 405 405 405 403 403"),
+    "staf/laporan/<uuid:uuid>/prioritas/": ("report", "302 403 403 405 405 405 403 403"),
+    "staf/laporan/<uuid:uuid>/duplikat/": ("report", "302 403 403 405 405 405 403 403"),
+    "staf/laporan/<uuid:uuid>/tolak/": ("report", "302 403 403 405 405 405 403 403"),
+    "staf/laporan/<uuid:uuid>/terima/": ("report", "302 403 403 405 405 405 403 403"),
+    "staf/laporan/<uuid:uuid>/gabung-kasus/": ("report", "302 403 403 405 405 405 403 403"),
+    # --- cases: the assigned officer, supervisors, the head (without identities); another officer sees
+    # nothing. Actions are POST-only behind the readers' check; the edit right is checked on POST.
+    "staf/kasus/": (None, "302 403 403 200 200 200 200 403"),
+    "staf/kasus/<uuid:uuid>/": ("case", "302 403 403 404 200 200 200 403"),
+    "staf/kasus/<uuid:uuid>/akses/": ("case", "302 403 403 403 403 200 403 403"),
+    "staf/kasus/<uuid:uuid>/asesmen/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/lanjut/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/anak/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/pelaku/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/layanan/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/layanan/<uuid:service_uuid>/": ("case", "302 403 403 404 200 200 403 403"),
+    "staf/kasus/<uuid:uuid>/pemantauan/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/catatan/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/penutupan/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/penutupan/keputusan/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/buka-kembali/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/petugas/": ("case", "302 403 403 405 405 405 405 403"),
+    # --- accounts: a logged-in person is sent on from the login and code pages; logout is POST-only
+    "akun/masuk/": (None, "200 302 302 302 302 302 302 302"),
+    "akun/verifikasi/": (None, "302 302 302 302 302 302 302 302"),
+    "akun/2fa/pasang/": (None, "302 302 302 302 302 302 302 302"),
+    "akun/keluar/": (None, "405 405 405 405 405 405 405 405"),
+    # --- API: GET on reports/ is the staff inbox (POST is the anonymous submission); status and
+    # messages are the reporter's POST-only endpoints
+    "api/v1/reports/": (None, "403 403 403 200 200 200 403 403"),
+    "api/v1/reports/status/": (None, "405 405 405 405 405 405 405 405"),
+    "api/v1/reports/messages/": (None, "405 405 405 405 405 405 405 405"),
+    "api/v1/reports/<uuid:uuid>/": ("report", "403 403 403 200 200 200 403 403"),
+    "api/v1/reports/<uuid:uuid>/acknowledge/": ("report", "403 403 403 405 405 405 403 403"),
+    "api/v1/reports/<uuid:uuid>/message/": ("report", "403 403 403 405 405 405 403 403"),
+    "api/v1/reports/<uuid:uuid>/priority/": ("report", "403 403 403 405 405 405 403 403"),
+    "api/v1/reports/<uuid:uuid>/duplicate/": ("report", "403 403 403 405 405 405 403 403"),
+    "api/v1/reports/<uuid:uuid>/reject/": ("report", "403 403 403 405 405 405 403 403"),
+    "api/v1/reports/<uuid:uuid>/accept/": ("report", "403 403 403 405 405 405 403 403"),
+    "api/v1/cases/": (None, "403 403 403 200 200 200 200 403"),
+    "api/v1/cases/<uuid:uuid>/": ("case", "403 403 403 404 200 200 200 403"),
+    "api/v1/cases/<uuid:uuid>/transitions/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/assign/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/children/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/services/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/services/<uuid:service_uuid>/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/follow-ups/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/notes/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/outreach/sessions/": (None, "403 200 200 200 200 200 200 403"),
+    "api/v1/outreach/sessions/<uuid:uuid>/": ("session", "403 404 200 200 200 200 200 403"),
+    "api/v1/outreach/groups/": (None, "403 200 200 200 200 200 200 403"),
+    "api/v1/outreach/groups/<uuid:uuid>/": ("group", "403 404 200 200 200 200 200 403"),
+    "api/v1/outreach/forum-activities/": (None, "403 200 200 200 200 200 200 403"),
+    # the machine-readable API description holds no data (api/docs/, its viewer, is not checked here)
+    "api/schema/": (None, "200 200 200 200 200 200 200 200"),
+}
+
+
+def walk(patterns, prefix="", namespace=None):
+    """(full route, namespaced name) of every URL pattern under `patterns`."""
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+            yield from walk(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            yield route, f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+
+
+def url_patterns() -> list[tuple[str, str]]:
+    return [
+        (route, name) for route, name in walk(get_resolver().url_patterns) if not route.lstrip("^").startswith(SKIPPED)
+    ]
+
+
+@pytest.fixture
+def world(settings, tmp_path, rt, volunteer, officer):
+    settings.MEDIA_ROOT = tmp_path
+    case = report_accept(report=new_report(), acting_user=officer)
+    report = report_submit(data=report_input(), files=[jpeg_upload()], channel=Channel.WEB, acting_user=None).report
+    return {
+        "case": case,
+        "service": service_plan(case=case, data=service_input(), acting_user=officer),
+        "report": report,
+        "attachment": report.attachments.get(),
+        "session": outreach_session_log(data=session_input(rt), acting_user=volunteer),
+        "group": child_care_group_register(data=group_input(rt), acting_user=volunteer),
+    }
+
+
+def url_for(route: str, name: str, obj: str | None, world: dict) -> str:
+    values = {
+        "uuid": lambda: world[obj].uuid,
+        "service_uuid": lambda: world["service"].uuid,
+        "attachment_id": lambda: world["attachment"].pk,
+        "code": lambda: "en",
+    }
+    return reverse(name, kwargs={kwarg: values[kwarg]() for kwarg in re.findall(r"<(?:\w+:)?(\w+)>", route)})
+
+
+def test_every_url_pattern_has_a_decision(db):
+    routes = [route for route, _ in url_patterns()]
+    assert len(routes) == len(set(routes)), "two URL patterns share a route"
+    assert sorted(set(routes) - EXPECTED.keys()) == [], "URL patterns nobody decided on: add them to EXPECTED"
+    assert sorted(EXPECTED.keys() - set(routes)) == [], "EXPECTED lists routes that no longer exist"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access_matrix(persona, client, world, request):
+    column = PERSONAS.index(persona)
+    if persona != "anonymous":
+        login_as(client, request.getfixturevalue(persona))
+    failures = []
+    for route, name in url_patterns():
+        if route not in EXPECTED:
+            failures.append(f"{route} ({name}): not in EXPECTED, decide who may open it")
+            continue
+        obj, codes = EXPECTED[route]
+        expected = int(codes.split()[column])
+        url = url_for(route, name, obj, world)
+        response = client.get(url)
+        if response.status_code != expected:
+            where = f" -> {response['Location']}" if response.has_header("Location") else ""
+            failures.append(f"GET {url} ({name}): expected {expected}, got {response.status_code}{where}")
+    assert not failures, f"{persona}: {len(failures)} unexpected answer(s):\n" + "\n".join(failures)
