@@ -133,13 +133,12 @@ def reminder_sweep(*, now: datetime) -> int:
     today = timezone.localdate(now)
     late_for_supervisor = today - timedelta(days=settings.REMINDER_SUPERVISOR_AFTER_DAYS)
     supervisors = _active(Role.SUPERVISOR)
-    raised = 0
+    # Gathered first and raised after: an item stays overdue for days and the sweep runs every
+    # minute, so the keys already raised are found in one query instead of one per item.
+    candidates: list[tuple[str, str, list[User], Case]] = []
 
     def _raise(key, kind, recipients, case):
-        nonlocal raised
-        with transaction.atomic():
-            if alert_raise(key=key, kind=kind, level=1, recipients=recipients, case=case):
-                raised += 1
+        candidates.append((key, kind, recipients, case))
 
     open_cases = Case.objects.filter(status__in=OPEN_STATUSES).select_related(
         "assigned_officer", "second_officer", "kelurahan"
@@ -172,6 +171,18 @@ def reminder_sweep(*, now: datetime) -> int:
     for case in open_cases.annotate(last_activity=last_activity).filter(last_activity__lt=quiet_since):
         # One flag per quiet spell: the key names the last change it is about.
         _raise(f"case:{case.pk}:inactive:{case.last_activity:%Y%m%d%H%M}", AlertKind.CASE_INACTIVE, supervisors, case)
+
+    raised_before = set()
+    keys = [key for key, *_rest in candidates]
+    for start in range(0, len(keys), 1000):
+        raised_before.update(Alert.objects.filter(key__in=keys[start : start + 1000]).values_list("key", flat=True))
+    raised = 0
+    for key, kind, recipients, case in candidates:
+        if key in raised_before:
+            continue
+        with transaction.atomic():
+            if alert_raise(key=key, kind=kind, level=1, recipients=recipients, case=case):
+                raised += 1
     return raised
 
 

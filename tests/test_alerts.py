@@ -107,3 +107,24 @@ def test_an_escalation_with_nobody_to_tell_waits_for_someone(on_duty, supervisor
     head = UserFactory(role=Role.HEAD, username="kepala_baru")
     services.escalation_sweep(now=later)
     assert set(Alert.objects.get(report=report, level=3).deliveries.values_list("recipient", flat=True)) == {head.pk}
+
+
+def test_a_second_reminder_sweep_raises_nothing_and_asks_once_for_what_was_raised(
+    on_duty, supervisor, django_assert_max_num_queries
+):
+    from cases import services as cs
+    from tests.cases_data import service_input
+
+    for _ in range(5):
+        case = cs.report_accept(report=new_report(), acting_user=on_duty)
+        cs.service_plan(
+            case=case, data=service_input(planned_on=timezone.localdate() - timedelta(days=9)), acting_user=on_duty
+        )
+    now = timezone.now()
+    first = services.reminder_sweep(now=now)
+
+    with django_assert_max_num_queries(6):
+        again = services.reminder_sweep(now=now)
+
+    assert first == 10  # officer and supervisor, for each of the five overdue services
+    assert again == 0
