@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from accounts.decorators import second_factor_pending
 from accounts.models import Role, User
-from core.api import ERRORS_400, MISSING_404
+from core.api import ERRORS_400, MISSING_404, PAGE_404, UNSUPPORTED_415
 from reports import services as report_services
 from reports.choices import (
     MESSAGE_MAX_LENGTH,
@@ -325,7 +325,7 @@ class ReportListAPI(TriageAPIView):
     @extend_schema(
         operation_id="report_list",
         parameters=[ReportListFilterSerializer],
-        responses={200: ReportListItemSerializer(many=True), 400: ERRORS_400, 403: DENIED_403},
+        responses={200: ReportListItemSerializer(many=True), 400: ERRORS_400, 403: DENIED_403, 404: PAGE_404},
         summary="The report inbox: most urgent first, then by acknowledgement deadline (officers, supervisors)",
     )
     def get(self, request):
@@ -375,7 +375,13 @@ class ReportStaffMessageAPI(TriageAPIView):
     @extend_schema(
         operation_id="report_triage_message",
         request=InputSerializer,
-        responses={201: ReportMessageSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={
+            201: ReportMessageSerializer,
+            400: ERRORS_400,
+            403: DENIED_403,
+            404: MISSING_404,
+            415: UNSUPPORTED_415,
+        },
         summary="Write to the reporter (they read it with their receipt code)",
     )
     def post(self, request, uuid):
@@ -397,7 +403,13 @@ class ReportPriorityAPI(TriageAPIView):
     @extend_schema(
         operation_id="report_triage_priority",
         request=InputSerializer,
-        responses={200: ReportListItemSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={
+            200: ReportListItemSerializer,
+            400: ERRORS_400,
+            403: DENIED_403,
+            404: MISSING_404,
+            415: UNSUPPORTED_415,
+        },
         summary="Change a report's priority, saying why (moves its acknowledgement deadline)",
     )
     def post(self, request, uuid):
@@ -424,7 +436,13 @@ class ReportDuplicateAPI(TriageAPIView):
     @extend_schema(
         operation_id="report_triage_duplicate",
         request=InputSerializer,
-        responses={200: ReportListItemSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={
+            200: ReportListItemSerializer,
+            400: ERRORS_400,
+            403: DENIED_403,
+            404: MISSING_404,
+            415: UNSUPPORTED_415,
+        },
         summary="Mark a report as a duplicate of another report or of a case (give one of the two)",
     )
     def post(self, request, uuid):
@@ -450,7 +468,13 @@ class ReportRejectAPI(TriageAPIView):
     @extend_schema(
         operation_id="report_triage_reject",
         request=InputSerializer,
-        responses={200: ReportListItemSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={
+            200: ReportListItemSerializer,
+            400: ERRORS_400,
+            403: DENIED_403,
+            404: MISSING_404,
+            415: UNSUPPORTED_415,
+        },
         summary="Reject a report, with a reason from the list",
     )
     def post(self, request, uuid):
@@ -654,7 +678,13 @@ class ReportAcceptAPI(TriageAPIView):
     @extend_schema(
         operation_id="report_triage_accept",
         request=InputSerializer,
-        responses={201: CaseListItemSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={
+            201: CaseListItemSerializer,
+            400: ERRORS_400,
+            403: DENIED_403,
+            404: MISSING_404,
+            415: UNSUPPORTED_415,
+        },
         summary="Accept a report: open a case for it, or add it to an existing case",
         description="This is the only way a case is created: there is no POST on /cases/.",
     )
@@ -680,7 +710,7 @@ class CaseListAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_list",
         parameters=[CaseListFilterSerializer],
-        responses={200: CaseListItemSerializer(many=True), 400: ERRORS_400, 403: DENIED_403},
+        responses={200: CaseListItemSerializer(many=True), 400: ERRORS_400, 403: DENIED_403, 404: PAGE_404},
         summary="Cases you can see, newest first",
         description=(
             "Officers see the cases assigned to them, supervisors and the head of agency all cases. "
@@ -719,7 +749,7 @@ class CaseDetailAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_record_assessment",
         request=InputSerializer,
-        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404},
+        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
         summary="Record the assessment (risk level and needs); a registered case moves to assessment",
     )
     def patch(self, request, uuid):
@@ -755,7 +785,7 @@ class CaseTransitionAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_transition",
         request=InputSerializer,
-        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404},
+        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
         summary="Move a case along its steps: advance, request or decide its closure, reopen it",
     )
     def post(self, request, uuid):
@@ -788,7 +818,7 @@ class CaseAssignAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_assign",
         request=InputSerializer,
-        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404},
+        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
         summary="Assign the case to an officer, and optionally a second one (supervisors)",
     )
     def post(self, request, uuid):
@@ -833,7 +863,7 @@ class CaseChildAddAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_child_add",
         request=InputSerializer,
-        responses={201: OutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={201: OutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
         summary="Add a child to the case; other cases that may hold the same child are named",
     )
     def post(self, request, uuid):
@@ -888,7 +918,7 @@ class CaseServicePlanAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_service_plan",
         request=InputSerializer,
-        responses={201: ServiceSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={201: ServiceSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
         summary="Plan a service for the case (the case plan)",
     )
     def post(self, request, uuid):
@@ -917,7 +947,7 @@ class CaseServiceUpdateAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_service_update",
         request=InputSerializer,
-        responses={200: ServiceSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={200: ServiceSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
         summary="Change a service of the case: its status, dates, consent or outcome",
     )
     def patch(self, request, uuid, service_uuid):
@@ -957,7 +987,7 @@ class CaseFollowUpRecordAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_follow_up_record",
         request=InputSerializer,
-        responses={201: FollowUpSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={201: FollowUpSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
         summary=f"Record a follow-up visit, scoring {', '.join(RECOVERY_DIMENSIONS)} from 1 to 4",
     )
     def post(self, request, uuid):
@@ -979,7 +1009,7 @@ class CaseNoteAddAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_note_add",
         request=InputSerializer,
-        responses={201: NoteSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={201: NoteSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
         summary="Add a note to the case",
     )
     def post(self, request, uuid):

@@ -1,5 +1,5 @@
-from drf_spectacular.utils import OpenApiResponse
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -25,5 +25,20 @@ def exception_handler(exc, context):
 
 
 # Shared OpenAPI descriptions of the answers every staff API gives the same way.
-ERRORS_400 = OpenApiResponse(description='Errors per field: {field: [{"message": ..., "code": ...}]}.')
+ERRORS_400 = OpenApiResponse(
+    description='Errors per field: {field: [{"message": ..., "code": ...}]}; '
+    'a body that does not parse as its Content-Type: {"detail": ...}.'
+)
 MISSING_404 = OpenApiResponse(description="No such record, or not one you can see.")
+
+
+@extend_schema_serializer(component_name="ErrorDetail")
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# DRF answers these itself, before a view's code runs; every operation that can meet them says so.
+UNSUPPORTED_415 = OpenApiResponse(
+    ErrorDetailSerializer, description="A body without a Content-Type, or in a media type this operation does not take."
+)
+PAGE_404 = OpenApiResponse(ErrorDetailSerializer, description="No such page: `page` is past the last one or not >= 1.")

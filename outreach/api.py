@@ -10,7 +10,7 @@ from dataclasses import fields
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from accounts.decorators import second_factor_pending
 from accounts.models import Role
 from areas.models import RT
-from core.api import ERRORS_400, MISSING_404
+from core.api import ERRORS_400, MISSING_404, PAGE_404, UNSUPPORTED_415
 
 from . import services
 from .access import (
@@ -95,6 +95,14 @@ class FlatListField(serializers.ListField):
             raise serializers.ValidationError(next(iter(exc.detail.values()))) from exc
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$", "example": "16:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in Balikpapan (WITA), without an offset: "16:00" or "16:00:00". The schema's
+    `format: time` would be RFC 3339's full-time, which requires an offset that these never carry."""
+
+
 def topics_field(**kwargs) -> serializers.ListField:
     return FlatListField(child=serializers.ChoiceField(Topic.choices), **kwargs)
 
@@ -135,7 +143,7 @@ class SessionInputSerializer(ServiceInputSerializer):
 
     rt = rt_field()
     held_on = serializers.DateField()
-    start_time = serializers.TimeField()
+    start_time = LocalTimeField()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=DURATION_MAX_MINUTES)
     topics = topics_field(help_text='At least one; with "lainnya", say what in other_topic.')
     other_topic = optional_text()
@@ -203,7 +211,7 @@ class PlacedOutputSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="OutreachSession")
 class SessionOutputSerializer(PlacedOutputSerializer):
     held_on = serializers.DateField()
-    start_time = serializers.TimeField()
+    start_time = LocalTimeField()
     duration_minutes = serializers.IntegerField()
     topics = topics_field()
     other_topic = serializers.CharField()
@@ -282,7 +290,7 @@ class SessionListLogAPI(OutreachListAPIView):
     @extend_schema(
         operation_id="outreach_session_list",
         parameters=[DateRangeFilterSerializer],
-        responses={200: SessionOutputSerializer(many=True), 400: ERRORS_400, 403: DENIED_403},
+        responses={200: SessionOutputSerializer(many=True), 400: ERRORS_400, 403: DENIED_403, 404: PAGE_404},
         summary="Socialisation sessions you can see, newest first",
     )
     def get(self, request):
@@ -296,7 +304,7 @@ class SessionListLogAPI(OutreachListAPIView):
     @extend_schema(
         operation_id="outreach_session_log",
         request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
-        responses={201: SessionOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
+        responses={201: SessionOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 415: UNSUPPORTED_415},
         summary="Log a socialisation session in one of your RTs (volunteers)",
     )
     def post(self, request):
@@ -330,7 +338,13 @@ class SessionDetailAPI(OutreachAPIView):
     @extend_schema(
         operation_id="outreach_session_update",
         request=InputSerializer,
-        responses={200: SessionOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={
+            200: SessionOutputSerializer,
+            400: ERRORS_400,
+            403: DENIED_403,
+            404: MISSING_404,
+            415: UNSUPPORTED_415,
+        },
         summary="Change a session you logged, within 7 days (code session_locked after)",
     )
     def put(self, request, uuid):
@@ -339,7 +353,13 @@ class SessionDetailAPI(OutreachAPIView):
     @extend_schema(
         operation_id="outreach_session_partial_update",
         request=InputSerializer,
-        responses={200: SessionOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={
+            200: SessionOutputSerializer,
+            400: ERRORS_400,
+            403: DENIED_403,
+            404: MISSING_404,
+            415: UNSUPPORTED_415,
+        },
         summary="Change some fields of a session you logged, within 7 days",
     )
     def patch(self, request, uuid):
@@ -365,7 +385,7 @@ class GroupListRegisterAPI(OutreachListAPIView):
 
     @extend_schema(
         operation_id="outreach_group_list",
-        responses={200: GroupOutputSerializer(many=True), 403: DENIED_403},
+        responses={200: GroupOutputSerializer(many=True), 403: DENIED_403, 404: PAGE_404},
         summary="Child-care groups (kelompok peduli anak) you can see",
     )
     def get(self, request):
@@ -376,7 +396,7 @@ class GroupListRegisterAPI(OutreachListAPIView):
     @extend_schema(
         operation_id="outreach_group_register",
         request=InputSerializer,
-        responses={201: GroupOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
+        responses={201: GroupOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 415: UNSUPPORTED_415},
         summary="Register a child-care group in one of your RTs (volunteers)",
     )
     def post(self, request):
@@ -406,7 +426,13 @@ class GroupDetailAPI(OutreachAPIView):
     @extend_schema(
         operation_id="outreach_group_update",
         request=InputSerializer,
-        responses={200: GroupOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={
+            200: GroupOutputSerializer,
+            400: ERRORS_400,
+            403: DENIED_403,
+            404: MISSING_404,
+            415: UNSUPPORTED_415,
+        },
         summary="Change a child-care group of your RT",
     )
     def put(self, request, uuid):
@@ -415,7 +441,13 @@ class GroupDetailAPI(OutreachAPIView):
     @extend_schema(
         operation_id="outreach_group_partial_update",
         request=InputSerializer,
-        responses={200: GroupOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        responses={
+            200: GroupOutputSerializer,
+            400: ERRORS_400,
+            403: DENIED_403,
+            404: MISSING_404,
+            415: UNSUPPORTED_415,
+        },
         summary="Change some fields of a child-care group of your RT",
     )
     def patch(self, request, uuid):
@@ -451,7 +483,7 @@ class ForumActivityListLogAPI(OutreachListAPIView):
     @extend_schema(
         operation_id="outreach_forum_activity_list",
         parameters=[DateRangeFilterSerializer],
-        responses={200: ForumActivityOutputSerializer(many=True), 400: ERRORS_400, 403: DENIED_403},
+        responses={200: ForumActivityOutputSerializer(many=True), 400: ERRORS_400, 403: DENIED_403, 404: PAGE_404},
         summary="Forum Anak activities you can see, newest first",
     )
     def get(self, request):
@@ -461,7 +493,7 @@ class ForumActivityListLogAPI(OutreachListAPIView):
     @extend_schema(
         operation_id="outreach_forum_activity_log",
         request=InputSerializer,
-        responses={201: ForumActivityOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
+        responses={201: ForumActivityOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 415: UNSUPPORTED_415},
         summary="Log a Forum Anak activity in one of your RTs (volunteers)",
     )
     def post(self, request):

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from areas.models import RT_NUMBER_MAX
 from cases.api import ReportListAPI
+from core.api import ERRORS_400, UNSUPPORTED_415, ErrorDetailSerializer
 from core.decorators import is_cross_site_post
 
 from . import services, wording
@@ -18,6 +19,7 @@ from .choices import (
     CHILD_AGE_MAX,
     MESSAGE_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
+    NARRATIVE_MIN_LENGTH,
     SHORT_TEXT_MAX_LENGTH,
     Channel,
     ChildSex,
@@ -75,6 +77,16 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
 
 
+CROSS_SITE_403 = OpenApiResponse(ErrorDetailSerializer, description="Sent by a browser from another site's page.")
+MALFORMED_400 = OpenApiResponse(ErrorDetailSerializer, description="A body that does not parse as its Content-Type.")
+
+
+@extend_schema_field({"type": "string", "minLength": NARRATIVE_MIN_LENGTH, "maxLength": NARRATIVE_MAX_LENGTH})
+class NarrativeField(serializers.CharField):
+    """What happened. The shortest length is the service's rule (checked on the trimmed text, with the
+    form's message); the schema states it so that clients, and the API fuzzer, know it too."""
+
+
 class MessageOutputSerializer(serializers.Serializer):
     sender = serializers.CharField(source="author_kind", help_text="reporter or staff")
     body = serializers.CharField()
@@ -106,7 +118,7 @@ class ReportSubmitAPI(AnonymousAPIView):
 
     @extend_schema_serializer(component_name="ReportSubmitInput")
     class InputSerializer(serializers.Serializer):
-        narrative = serializers.CharField(max_length=NARRATIVE_MAX_LENGTH)
+        narrative = NarrativeField(max_length=NARRATIVE_MAX_LENGTH)
         violence_types = serializers.ListField(child=serializers.ChoiceField(ViolenceType.choices), min_length=1)
         danger_now = serializers.ChoiceField(YesNoUnknown.choices)
         injured = serializers.ChoiceField(YesNoUnknown.choices)
@@ -170,7 +182,9 @@ class ReportSubmitAPI(AnonymousAPIView):
         request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
         responses={
             201: OutputSerializer,
-            400: OpenApiResponse(description="Errors per field: {field: [message, ...]}"),
+            400: ERRORS_400,
+            403: CROSS_SITE_403,
+            415: UNSUPPORTED_415,
             429: ErrorSerializer,
         },
         summary="Submit a report (anonymous)",
@@ -221,7 +235,14 @@ class ReportStatusAPI(AnonymousAPIView):
     @extend_schema(
         operation_id="report_status",
         request=ReceiptCodeSerializer,
-        responses={200: OutputSerializer, 404: ErrorSerializer, 429: ErrorSerializer},
+        responses={
+            200: OutputSerializer,
+            400: MALFORMED_400,
+            403: CROSS_SITE_403,
+            404: ErrorSerializer,
+            415: UNSUPPORTED_415,
+            429: ErrorSerializer,
+        },
         summary="A report's status and messages, by receipt code",
     )
     def post(self, request):
@@ -248,8 +269,10 @@ class ReportMessageAPI(AnonymousAPIView):
         request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
         responses={
             201: MessageOutputSerializer,
-            400: OpenApiResponse(description="Errors per field"),
+            400: ERRORS_400,
+            403: CROSS_SITE_403,
             404: ErrorSerializer,
+            415: UNSUPPORTED_415,
             429: ErrorSerializer,
         },
         summary="Reply to the agency, by receipt code",

@@ -6,11 +6,18 @@ POST-only address answers 405 to whoever gets past its access check, and 302/403
 
 Codes: 200 shown, 302 sent elsewhere (the login page, or a redirect the page does on purpose),
 403 refused, 404 hidden (a forbidden object looks missing), 405 wrong method for someone allowed in.
+
+The API gets a second table, by operation (method and path) as the OpenAPI schema lists them: an
+operation that is not in it fails the same way. Each operation is called with its own method, an
+unsafe one with an empty JSON body, so someone let in gets 400 (the body is incomplete), or 200/201
+where an empty body is a whole request; someone kept out gets 403, or 404 where a forbidden record
+looks missing. Each call is rolled back, so every operation meets the same world.
 """
 
 import re
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.services import report_accept, service_plan
@@ -127,6 +134,52 @@ EXPECTED = {
 }
 
 
+# "METHOD path" as the schema lists it -> (object of the world whose uuid fills {uuid}, expected status for
+#                                         each persona, in the order of PERSONAS, with an empty JSON body)
+API_EXPECTED = {
+    # --- the reporter: anyone, logged in or not; an empty body is incomplete, an empty receipt code unknown
+    "POST /api/v1/reports/": (None, "400 400 400 400 400 400 400 400"),
+    "POST /api/v1/reports/status/": (None, "404 404 404 404 404 404 404 404"),
+    "POST /api/v1/reports/messages/": (None, "404 404 404 404 404 404 404 404"),
+    # --- triage: officers and supervisors; acknowledging needs no body, and accepting with none opens a case
+    "GET /api/v1/reports/": (None, "403 403 403 200 200 200 403 403"),
+    "GET /api/v1/reports/{uuid}/": ("report", "403 403 403 200 200 200 403 403"),
+    "POST /api/v1/reports/{uuid}/acknowledge/": ("report", "403 403 403 200 200 200 403 403"),
+    "POST /api/v1/reports/{uuid}/message/": ("report", "403 403 403 400 400 400 403 403"),
+    "POST /api/v1/reports/{uuid}/priority/": ("report", "403 403 403 400 400 400 403 403"),
+    "POST /api/v1/reports/{uuid}/duplicate/": ("report", "403 403 403 400 400 400 403 403"),
+    "POST /api/v1/reports/{uuid}/reject/": ("report", "403 403 403 400 400 400 403 403"),
+    "POST /api/v1/reports/{uuid}/accept/": ("report", "403 403 403 201 201 201 403 403"),
+    # --- cases: read by the assigned officer, supervisors and the head; changed by the first two only
+    # (the head reads without changing: 403); another officer does not see the case (404)
+    "GET /api/v1/cases/": (None, "403 403 403 200 200 200 200 403"),
+    "GET /api/v1/cases/{uuid}/": ("case", "403 403 403 404 200 200 200 403"),
+    "PATCH /api/v1/cases/{uuid}/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/transitions/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/assign/": ("case", "403 403 403 404 403 400 403 403"),
+    "POST /api/v1/cases/{uuid}/children/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/services/": ("case", "403 403 403 404 400 400 403 403"),
+    "PATCH /api/v1/cases/{uuid}/services/{service_uuid}/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/follow-ups/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/notes/": ("case", "403 403 403 404 400 400 403 403"),
+    # --- outreach: volunteers write in their own RTs (another RT's record looks missing), the agency reads;
+    # a PATCH with nothing in it changes nothing and answers the record
+    "GET /api/v1/outreach/sessions/": (None, "403 200 200 200 200 200 200 403"),
+    "POST /api/v1/outreach/sessions/": (None, "403 400 400 403 403 403 403 403"),
+    "GET /api/v1/outreach/sessions/{uuid}/": ("session", "403 404 200 200 200 200 200 403"),
+    "PUT /api/v1/outreach/sessions/{uuid}/": ("session", "403 404 400 403 403 403 403 403"),
+    "PATCH /api/v1/outreach/sessions/{uuid}/": ("session", "403 404 200 403 403 403 403 403"),
+    "GET /api/v1/outreach/groups/": (None, "403 200 200 200 200 200 200 403"),
+    "POST /api/v1/outreach/groups/": (None, "403 400 400 403 403 403 403 403"),
+    "GET /api/v1/outreach/groups/{uuid}/": ("group", "403 404 200 200 200 200 200 403"),
+    "PUT /api/v1/outreach/groups/{uuid}/": ("group", "403 404 400 403 403 403 403 403"),
+    "PATCH /api/v1/outreach/groups/{uuid}/": ("group", "403 404 200 403 403 403 403 403"),
+    "GET /api/v1/outreach/forum-activities/": (None, "403 200 200 200 200 200 200 403"),
+    "POST /api/v1/outreach/forum-activities/": (None, "403 400 400 403 403 403 403 403"),
+}
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
 def walk(patterns, prefix="", namespace=None):
     """(full route, namespaced name) of every URL pattern under `patterns`."""
     for entry in patterns:
@@ -193,4 +246,49 @@ def test_access_matrix(persona, client, world, request):
         if response.status_code != expected:
             where = f" -> {response['Location']}" if response.has_header("Location") else ""
             failures.append(f"GET {url} ({name}): expected {expected}, got {response.status_code}{where}")
+    assert not failures, f"{persona}: {len(failures)} unexpected answer(s):\n" + "\n".join(failures)
+
+
+def api_operations(client) -> list[str]:
+    """Every operation of the API, as "METHOD path", from the schema the API publishes."""
+    paths = client.get(reverse("api-schema"), {"format": "json"}).json()["paths"]
+    return [f"{method.upper()} {path}" for path, item in paths.items() for method in item if method in HTTP_METHODS]
+
+
+def api_url_for(path: str, obj: str | None, world: dict) -> str:
+    if obj is not None:
+        path = path.replace("{uuid}", str(world[obj].uuid))
+    return path.replace("{service_uuid}", str(world["service"].uuid))
+
+
+def test_every_api_operation_has_a_decision(client, db):
+    operations = api_operations(client)
+    assert len(operations) == len(set(operations))
+    assert sorted(set(operations) - API_EXPECTED.keys()) == [], "API operations nobody decided on: add to API_EXPECTED"
+    assert sorted(API_EXPECTED.keys() - set(operations)) == [], "API_EXPECTED lists operations that no longer exist"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_access_matrix(persona, client, world, request):
+    column = PERSONAS.index(persona)
+    operations = api_operations(client)
+    if persona != "anonymous":
+        login_as(client, request.getfixturevalue(persona))
+    failures = []
+    for operation in operations:
+        if operation not in API_EXPECTED:
+            failures.append(f"{operation}: not in API_EXPECTED, decide who may use it")
+            continue
+        obj, codes = API_EXPECTED[operation]
+        expected = int(codes.split()[column])
+        method, path = operation.split(" ", 1)
+        url = api_url_for(path, obj, world)
+        body = {} if method in ("GET", "HEAD") else {"data": "{}", "content_type": "application/json"}
+        with transaction.atomic():
+            response = client.generic(method, url, **body)
+            transaction.set_rollback(True)
+        if response.status_code != expected:
+            failures.append(
+                f"{method} {url}: expected {expected}, got {response.status_code} {response.content[:200]!r}"
+            )
     assert not failures, f"{persona}: {len(failures)} unexpected answer(s):\n" + "\n".join(failures)
