@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +14,18 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return self.cleaned_data["token"].strip()
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's length checked before anyone looks it up.
+
+    AuthenticationForm sets the username's max_length only after the field is built, so the
+    limit reaches the HTML attribute but not the validators: a 10,000-character username went
+    on to authenticate(), and django-axes then failed to record the failure (its column holds
+    255 characters) with a 500 instead of "wrong username or password".
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(validators.MaxLengthValidator(username.max_length))

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.errors import DomainError
 
 from . import services
-from .forms import TokenForm
+from .forms import LoginForm, TokenForm
 
 
 def _safe_next(request, default="core:staff_home"):
@@ -29,6 +29,7 @@ def _safe_next(request, default="core:staff_home"):
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_success_url(self):

@@ -1,3 +1,5 @@
+from django.core.exceptions import RequestDataTooBig
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -16,6 +18,12 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         key = exc.field or "non_field_errors"
         return Response({key: [{"message": str(exc.message), "code": exc.code}]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        # Raised by request.body when the parser reads it; without this, Django's HTML 400 page.
+        detail = _("The request is too large.")
+        return Response(
+            {"detail": detail, "code": "request_too_large"}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
     if isinstance(exc, ValidationError):
         details = exc.get_full_details()
         if isinstance(details, list):
@@ -42,3 +50,14 @@ UNSUPPORTED_415 = OpenApiResponse(
     ErrorDetailSerializer, description="A body without a Content-Type, or in a media type this operation does not take."
 )
 PAGE_404 = OpenApiResponse(ErrorDetailSerializer, description="No such page: `page` is past the last one or not >= 1.")
+
+
+class FlatListField(serializers.ListField):
+    """A list whose errors keep the API's flat {field: [{"message", "code"}]} shape, not DRF's
+    {field: {index: [...]}}: a client shows the first bad item's message next to the field."""
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(next(iter(exc.detail.values()))) from exc

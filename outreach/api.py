@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from accounts.decorators import second_factor_pending
 from accounts.models import Role
 from areas.models import RT
-from core.api import ERRORS_400, MISSING_404, PAGE_404, UNSUPPORTED_415
+from core.api import ERRORS_400, MISSING_404, PAGE_404, UNSUPPORTED_415, FlatListField
 
 from . import services
 from .access import (
@@ -82,17 +82,6 @@ def count_field(**kwargs) -> serializers.IntegerField:
 
 def optional_text(max_length: int = SHORT_TEXT) -> serializers.CharField:
     return serializers.CharField(max_length=max_length, required=False, allow_blank=True, default="")
-
-
-class FlatListField(serializers.ListField):
-    """A list whose errors keep the API's flat {field: [{"message", "code"}]} shape, not DRF's
-    {field: {index: [...]}}: a client shows the first bad item's message next to the field."""
-
-    def run_child_validation(self, data):
-        try:
-            return super().run_child_validation(data)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError(next(iter(exc.detail.values()))) from exc
 
 
 @extend_schema_field(

@@ -1,3 +1,4 @@
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -125,10 +126,11 @@ def _require_volunteer_of(user: User, rt: RT) -> None:
 
 
 def _clean(data):
-    """Strip free text so that "  " never passes for an answer."""
+    """Strip free text so that "  " never passes for an answer, in NFC so that a name typed with
+    a combining accent ("Kafe\u0301") is the same name as the one typed precomposed ("Kafé")."""
     for name, value in input_values(data).items():
         if isinstance(value, str):
-            setattr(data, name, value.strip())
+            setattr(data, name, unicodedata.normalize("NFC", value.strip()))
     return data
 
 
@@ -139,7 +141,10 @@ def outreach_session_log(
     data = _clean(data)
     _require_volunteer_of(acting_user, data.rt)
     raise_first(session_input_errors(data, today=timezone.localdate()))
-    prepared = prepare_attachments(photos)
+    try:
+        prepared = prepare_attachments(photos)
+    except DomainError as exc:  # named after this input's field, not the report form's
+        raise DomainError(exc.message, code=exc.code, field="photos") from exc
     if any(photo.kind != "image" for photo in prepared):
         raise DomainError(_("Only photos can be added to a session."), code="photos_only", field="photos")
     session = OutreachSession.objects.create(logged_by=acting_user, **input_values(data))

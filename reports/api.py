@@ -4,15 +4,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from areas.models import RT_NUMBER_MAX
 from cases.api import ReportListAPI
-from core.api import ERRORS_400, UNSUPPORTED_415, ErrorDetailSerializer
+from core.api import ERRORS_400, UNSUPPORTED_415, ErrorDetailSerializer, FlatListField
 from core.decorators import is_cross_site_post
+from core.parsers import JSONParser
 
 from . import services, wording
 from .choices import (
@@ -119,7 +120,7 @@ class ReportSubmitAPI(AnonymousAPIView):
     @extend_schema_serializer(component_name="ReportSubmitInput")
     class InputSerializer(serializers.Serializer):
         narrative = NarrativeField(max_length=NARRATIVE_MAX_LENGTH)
-        violence_types = serializers.ListField(child=serializers.ChoiceField(ViolenceType.choices), min_length=1)
+        violence_types = FlatListField(child=serializers.ChoiceField(ViolenceType.choices), min_length=1)
         danger_now = serializers.ChoiceField(YesNoUnknown.choices)
         injured = serializers.ChoiceField(YesNoUnknown.choices)
         occurred_on = serializers.DateField(required=False, allow_null=True)
@@ -143,7 +144,7 @@ class ReportSubmitAPI(AnonymousAPIView):
         reporter_relation = serializers.ChoiceField(ReporterRelation.choices)
         reporter_contact = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
         contact_consent = serializers.BooleanField(required=False, default=False)
-        attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+        attachments = FlatListField(child=serializers.FileField(), required=False, default=list)
 
         def validate_kelurahan(self, value):
             kelurahan = kelurahan_by_id_or_name(value)
@@ -262,7 +263,7 @@ class ReportMessageAPI(AnonymousAPIView):
     @extend_schema_serializer(component_name="ReportMessageInput")
     class InputSerializer(ReceiptCodeSerializer):
         body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH)
-        attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+        attachments = FlatListField(child=serializers.FileField(), required=False, default=list)
 
     @extend_schema(
         operation_id="report_message_add",

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 
@@ -15,12 +16,16 @@ def new_receipt_code() -> str:
 
 
 def normalise_receipt_code(raw: str) -> str:
-    """People type codes with spaces or dashes, as they were shown (1234 5678 ...)."""
-    return re.sub(r"[\s\-.]", "", raw or "")
+    """People type codes with spaces or dashes, as they were shown (1234 5678 ...), and some
+    keyboards type fullwidth digits (１２３４), which NFKC turns into plain ones."""
+    return re.sub(r"[\s\-.]", "", unicodedata.normalize("NFKC", raw or ""))
 
 
 def receipt_hash(code: str) -> str:
-    return hmac.new(settings.RECEIPT_CODE_SECRET.encode(), code.encode(), hashlib.sha256).hexdigest()
+    # surrogatepass: a lone surrogate sent in JSON ("\ud800") is a wrong code like any other.
+    return hmac.new(
+        settings.RECEIPT_CODE_SECRET.encode(), code.encode("utf-8", "surrogatepass"), hashlib.sha256
+    ).hexdigest()
 
 
 def format_receipt_code(code: str) -> str:

@@ -39,7 +39,7 @@ def kelurahan_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 def kelurahan_by_id_or_name(value) -> Kelurahan | None:
     text = str(value).strip()
     queryset = Kelurahan.objects.select_related("kecamatan")
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
         return queryset.filter(pk=int(text)).first()
     return queryset.filter(name__iexact=" ".join(text.split())).first()
 
