@@ -52,3 +52,13 @@ messages: $(VENV)/.dev-installed
 
 clean-var:
 	rm -rf var/
+
+# Benchmarks (bench/README.md): need PostgreSQL, Redis and wrk (Debian package). `make bench` takes
+# 30-45 minutes and writes bench/results/; `make bench-smoke` takes about a minute and writes to a
+# temporary directory. BENCH_POSTGRES, BENCH_REDIS_URL and BENCH_ARGS (e.g. --reuse-data) adjust them.
+.PHONY: bench bench-smoke
+bench: $(VENV)/.runtime-installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-smoke: $(VENV)/.runtime-installed
+	$(BIN)/python bench/run.py --smoke --out "$$(mktemp -d)" $(BENCH_ARGS)

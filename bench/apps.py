@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class BenchConfig(AppConfig):
+    """Benchmark-only pieces (bench/settings.py): the baseline endpoint, a query counter and
+    timing hooks. The normal settings never load this app."""
+
+    name = "bench"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        import os
+
+        from . import signals  # noqa: F401
+
+        if os.environ.get("BENCH_TRY_DELIVERY_ORDER") == "1":
+            from .experiments import deliveries_in_recipient_order
+
+            deliveries_in_recipient_order()
