@@ -47,7 +47,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
 messages: $(VENV)/.dev-installed
-	$(BIN)/python manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean-var:
