@@ -1,19 +1,41 @@
 """Reads for the agency's KLA dashboard: aggregates only, counted as dashboard/definitions.py says.
 
 Every function costs a fixed number of queries whatever the number of reports, cases or
-children: counts are grouped in the database, and the few figures that need Python (forms of
-violence stored as a list, percentiles of response time) read one `values_list` each.
+children, and reads a fixed number of rows: counts, shares and percentiles are computed in the
+database (PostgreSQL: `percentile_cont`/`percentile_disc ... WITHIN GROUP`, `jsonb_array_elements_text`
+for the forms of violence stored as a list). On another database (SQLite in quick local test runs)
+the two figures PostgreSQL computes with those functions are counted in Python from one
+`values_list` each, the same way.
+
+The page reads the figures through `dashboard_cached` (a minute per user, filter and language):
+at a million reports one computation scans a year of reports several times.
 """
 
+import hashlib
 import math
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
 
-from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role, User
 from alerts.models import Alert
@@ -39,6 +61,13 @@ OVERDUE_SERVICE_STATUSES = [ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS]
 ESCALATION_LEVELS = (2, 3)
 AGE_BAND_LABELS = [label for label, _low, _high in AGE_BANDS] + ["unknown"]
 CHILD_SEXES = ("L", "P", "")
+CACHE_SECONDS = 60  # the page's figures are at most this old (see dashboard_cached)
+RECOMPUTE_SECONDS = 60  # one request's claim to count them again
+KEEP_STALE_SECONDS = 240  # previous figures kept this long, for the others meanwhile
+
+
+def _on_postgresql(queryset: QuerySet) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
 
 
 def year_before(day: date) -> date:
@@ -176,18 +205,53 @@ def _grouped(queryset: QuerySet, key: str) -> list[tuple]:
     return list(queryset.values(key).annotate(count=Count("pk")).values_list(key, "count"))
 
 
+def _count_violence_in_python(lists) -> Counter:
+    violence = Counter()
+    for types in lists:
+        violence.update({SIMFONI_VIOLENCE.get(kind, kind) for kind in types or []})
+    return violence
+
+
+def _cases_by_violence(cases: QuerySet[Case]) -> tuple[int, Counter]:
+    """How many cases, and how many of them per form of violence in SIMFONI-PPA terms. 1 query.
+
+    Forms of violence are a JSON list per case; a case with bullying and emotional violence counts
+    once as emotional violence. PostgreSQL counts, per SIMFONI-PPA form, the cases whose list holds
+    any of the forms that map to it (`?|`). A form outside SIMFONI_VIOLENCE (no write path stores
+    one: they all check ViolenceType) would be counted as itself from the few lists holding one,
+    in one more query.
+    """
+    if not _on_postgresql(cases):
+        lists = list(cases.values_list("violence_types", flat=True))
+        return len(lists), _count_violence_in_python(lists)
+
+    sources: dict[str, list[str]] = {}
+    for kind, simfoni in SIMFONI_VIOLENCE.items():
+        sources.setdefault(simfoni, []).append(kind)
+    known = Q(violence_types__contained_by=list(SIMFONI_VIOLENCE))
+    figures = cases.aggregate(
+        cases=Count("pk"),
+        unknown=Count("pk", filter=~known),
+        **{
+            f"kind_{index}": Count("pk", filter=Q(violence_types__has_any_keys=kinds))
+            for index, kinds in enumerate(sources.values())
+        },
+    )
+    violence = Counter(
+        {simfoni: figures[f"kind_{index}"] for index, simfoni in enumerate(sources) if figures[f"kind_{index}"]}
+    )
+    if figures["unknown"]:
+        odd = _count_violence_in_python(cases.exclude(known).values_list("violence_types", flat=True))
+        violence.update({kind: count for kind, count in odd.items() if kind not in sources})
+    return figures["cases"], violence
+
+
 def case_profile(*, period: Period, kecamatan: Kecamatan | None, not_recorded: str) -> CaseProfile:
     """Cases opened in the period by form of violence, area, place; their children and perpetrators. 5 queries."""
     cases = cases_opened(period=period, kecamatan=kecamatan)
     case_ids = cases.values("pk")
 
-    # Forms of violence are a JSON list per case: read the lists, count in SIMFONI-PPA terms (a
-    # case with bullying and emotional violence counts once as emotional violence).
-    violence = Counter()
-    case_count = 0
-    for types in cases.values_list("violence_types", flat=True):
-        case_count += 1
-        violence.update({SIMFONI_VIOLENCE.get(kind, kind) for kind in types or []})
+    case_count, violence = _cases_by_violence(cases)
     violence_labels = dict(ViolenceType.choices)
     by_violence = sorted(
         (Row(label=str(violence_labels.get(kind, kind)), count=count, key=kind) for kind, count in violence.items()),
@@ -324,37 +388,106 @@ class Response:
     escalations: dict[int, int]
 
 
-def response_times(*, period: Period, kecamatan: Kecamatan | None, now) -> Response:
-    """Acknowledgement time per priority and escalations per level. 2 queries.
+class _Minutes(Func):
+    """`acknowledged_at - received_at` in minutes, as Python counts them: float seconds / 60."""
 
-    The times of one period's reports are read into memory (four columns a report): the
-    median and 90th percentile need the values themselves, and a year is a few thousand rows.
-    """
-    rows = counted_reports(period=period, kecamatan=kecamatan).values_list(
-        "priority", "received_at", "acknowledged_at", "acknowledge_due_at"
-    )
-    minutes: dict[str, list[float]] = {priority: [] for priority in Priority.values}
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s))::double precision / 60)"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+
+class _Percentile(Aggregate):
+    """PostgreSQL's ordered-set aggregates over one expression (NULLs are left out)."""
+
+    template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, *, share: float, **extra):
+        super().__init__(expression, share=float(share), **extra)
+
+
+class Median(_Percentile):
+    """The median as statistics.median counts it: the mean of the two middle values of an even count."""
+
+    function = "percentile_cont"
+    name = "Median"
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, share=0.5, **extra)
+
+
+class NearestRank(_Percentile):
+    """Nearest-rank percentile, as `percentile` counts it (percentile_disc is that definition)."""
+
+    function = "percentile_disc"
+    name = "NearestRank"
+
+
+def _response_by_priority_in_python(reports: QuerySet[Report], now) -> dict[str, dict]:
+    """The same figures as response_times' PostgreSQL query, counted from the rows (other databases)."""
+    rows = reports.values_list("priority", "received_at", "acknowledged_at", "acknowledge_due_at")
+    minutes: dict[str, list[float]] = {}
     in_time: Counter = Counter()
     waiting_late: Counter = Counter()
     for priority, received_at, acknowledged_at, due_at in rows:
+        minutes.setdefault(priority, [])
         if acknowledged_at is None:
             waiting_late[priority] += due_at < now
             continue
-        minutes.setdefault(priority, []).append((acknowledged_at - received_at).total_seconds() / 60)
+        minutes[priority].append((acknowledged_at - received_at).total_seconds() / 60)
         in_time[priority] += acknowledged_at <= due_at
-    labels = dict(Priority.choices)
-    by_priority = [
-        ResponseRow(
-            priority=priority,
-            label=str(labels.get(priority, priority)),
-            acknowledged=len(values),
-            median_minutes=median(values) if values else None,
-            p90_minutes=percentile(values, 0.9),
-            in_time=in_time[priority],
-            overdue_unacknowledged=waiting_late[priority],
-        )
+    return {
+        priority: {
+            "acknowledged": len(values),
+            "median": median(values) if values else None,
+            "p90": percentile(values, 0.9),
+            "in_time": in_time[priority],
+            "waiting_late": waiting_late[priority],
+        }
         for priority, values in minutes.items()
-    ]
+    }
+
+
+def response_times(*, period: Period, kecamatan: Kecamatan | None, now) -> Response:
+    """Acknowledgement time per priority and escalations per level. 2 queries.
+
+    Grouped per priority in the database (a handful of rows, whatever the number of reports):
+    the median and the nearest-rank 90th percentile of the minutes from receipt to
+    acknowledgement, how many were acknowledged in time, how many still wait past their deadline.
+    """
+    reports = counted_reports(period=period, kecamatan=kecamatan)
+    if _on_postgresql(reports):
+        acknowledged = Q(acknowledged_at__isnull=False)
+        minutes = _Minutes(F("acknowledged_at"), F("received_at"))
+        figures = {
+            row.pop("priority"): row
+            for row in reports.values("priority").annotate(
+                acknowledged=Count("pk", filter=acknowledged),
+                median=Median(minutes, filter=acknowledged),
+                p90=NearestRank(minutes, share=0.9, filter=acknowledged),
+                in_time=Count("pk", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))),
+                waiting_late=Count("pk", filter=Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)),
+            )
+        }
+    else:
+        figures = _response_by_priority_in_python(reports, now)
+    labels = dict(Priority.choices)
+    nothing = {"acknowledged": 0, "median": None, "p90": None, "in_time": 0, "waiting_late": 0}
+    priorities = list(Priority.values) + sorted(set(figures) - set(Priority.values))
+    by_priority = []
+    for priority in priorities:
+        row = figures.get(priority, nothing)
+        by_priority.append(
+            ResponseRow(
+                priority=priority,
+                label=str(labels.get(priority, priority)),
+                acknowledged=row["acknowledged"],
+                median_minutes=row["median"] if row["acknowledged"] else None,
+                p90_minutes=row["p90"] if row["acknowledged"] else None,
+                in_time=row["in_time"],
+                overdue_unacknowledged=row["waiting_late"],
+            )
+        )
 
     start, end = period.received_range()
     alerts = Alert.objects.filter(level__in=ESCALATION_LEVELS, created_at__gte=start, created_at__lt=end).order_by()
@@ -517,3 +650,42 @@ def dashboard(*, user: User, period: Period, kecamatan: Kecamatan | None = None,
         workload=workload(period=period, kecamatan=kecamatan, today=today),
         outreach=outreach_summary(user=user, period=period, kecamatan=kecamatan, today=today),
     )
+
+
+def dashboard_cache_key(*, user: User, period: Period, kecamatan: Kecamatan | None, not_recorded: str) -> str:
+    scope = "|".join(
+        [
+            period.start.isoformat(),
+            period.end.isoformat(),
+            str(kecamatan.pk if kecamatan is not None else ""),
+            translation.get_language() or "",
+            not_recorded,
+        ]
+    )
+    return f"dashboard:staff:{user.pk}:{hashlib.sha256(scope.encode()).hexdigest()[:32]}"
+
+
+def dashboard_cached(
+    *, user: User, period: Period, kecamatan: Kecamatan | None = None, not_recorded: str = "–"
+) -> Dashboard:
+    """dashboard(), counted again once CACHE_SECONDS old, kept per user (outreach figures follow the
+    user's access), period, kecamatan and language: the page is opened and reloaded often, and at a million reports
+    one computation scans a year of reports several times. Aggregates only, no identities.
+
+    When the figures are older than that, one request counts them again while the others keep
+    getting the previous figures (no pile of identical computations on a two-core server); if that
+    request dies, its claim lapses after RECOMPUTE_SECONDS.
+    """
+    key = dashboard_cache_key(user=user, period=period, kecamatan=kecamatan, not_recorded=not_recorded)
+    cached = cache.get(key)
+    if cached is not None:
+        computed_at, data = cached
+        if time.time() - computed_at < CACHE_SECONDS or not cache.add(f"{key}:recompute", 1, RECOMPUTE_SECONDS):
+            return data
+    try:
+        data = dashboard(user=user, period=period, kecamatan=kecamatan, not_recorded=not_recorded)
+        cache.set(key, (time.time(), data), CACHE_SECONDS + KEEP_STALE_SECONDS)
+    finally:
+        if cached is not None:
+            cache.delete(f"{key}:recompute")
+    return data

@@ -160,7 +160,7 @@ def index(request):
     form = PeriodFilterForm(request.GET, default=_this_year())
     context = {"form": form}
     if form.is_valid():
-        data = staff_selectors.dashboard(
+        data = staff_selectors.dashboard_cached(
             user=request.user,
             period=form.period(),
             kecamatan=form.cleaned_data["kecamatan"],

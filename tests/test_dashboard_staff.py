@@ -2,14 +2,16 @@
 
 import math
 import statistics
+import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alerts.models import AlertKind
 from alerts.services import alert_raise
@@ -292,6 +294,7 @@ def test_it_shows_the_figures_without_identities(dataset, as_user, head):
 def test_it_costs_the_same_queries_for_a_small_and_a_larger_dataset(dataset, as_user, supervisor, officer, rt):
     client = as_user(supervisor)
     client.get(URL, QUERY)  # warm up the session and the cached menu counts
+    cache.delete(_dashboard_key(supervisor))  # time the computation, not the cached figures
     with CaptureQueriesContext(connection) as small:
         assert client.get(URL, QUERY).status_code == 200
 
@@ -304,9 +307,83 @@ def test_it_costs_the_same_queries_for_a_small_and_a_larger_dataset(dataset, as_
         case = _accept(report, supervisor=supervisor, officer=officer)
         _place(report, received_at=received, ack_minutes=day)
         service_plan(case=case, data=service_input(status=ServiceStatus.IN_PROGRESS), acting_user=officer)
+    cache.delete(_dashboard_key(supervisor))
     with CaptureQueriesContext(connection) as larger:
         response = client.get(URL, QUERY)
 
     assert response.context["data"].profile.cases == 24
     assert len(larger) == len(small), [q["sql"] for q in larger.captured_queries]
     assert len(small) <= 30
+
+
+def _dashboard_key(user, query=QUERY):
+    """The cache key of the page's figures (the page asks in Indonesian)."""
+    period = Period(start=date.fromisoformat(query["start"]), end=date.fromisoformat(query["end"]))
+    with translation.override("id"):
+        return staff_selectors.dashboard_cache_key(
+            user=user, period=period, kecamatan=None, not_recorded=translation.gettext("Not recorded")
+        )
+
+
+def test_it_keeps_the_figures_a_minute_per_user_and_filter(dataset, as_user, supervisor, head):
+    client = as_user(supervisor)
+    client.get(URL, QUERY)  # warm up the session and the cached menu counts
+    cache.delete(_dashboard_key(supervisor))
+    with CaptureQueriesContext(connection) as computed:
+        first = client.get(URL, QUERY)
+    assert cache.get(_dashboard_key(supervisor))[1] == first.context["data"]
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(URL, QUERY)
+    assert again.context["data"] == first.context["data"]
+    assert not any("reports_report" in q["sql"] for q in cached.captured_queries)
+    assert len(cached) < len(computed)
+
+    # Another filter, or another reader, gets figures of their own.
+    with CaptureQueriesContext(connection) as other_filter:
+        client.get(URL, {**QUERY, "end": "2025-03-31"})
+    assert any("reports_report" in q["sql"] for q in other_filter.captured_queries)
+    with CaptureQueriesContext(connection) as other_user:
+        as_user(head).get(URL, QUERY)
+    assert any("reports_report" in q["sql"] for q in other_user.captured_queries)
+    assert _dashboard_key(head) != _dashboard_key(supervisor)
+
+    # For a minute at most.
+    assert 0 < staff_selectors.CACHE_SECONDS <= 60
+
+
+def test_it_counts_old_figures_again_once_while_the_others_get_the_previous_ones(dataset, supervisor):
+    key = _dashboard_key(supervisor)
+    period = Period(start=date.fromisoformat(QUERY["start"]), end=date.fromisoformat(QUERY["end"]))
+
+    def read():
+        with translation.override("id"):
+            return staff_selectors.dashboard_cached(
+                user=supervisor, period=period, not_recorded=translation.gettext("Not recorded")
+            )
+
+    fresh = read()
+    _computed_at, cached = cache.get(key)
+    assert cached == fresh
+    old = time.time() - staff_selectors.CACHE_SECONDS - 1
+    cache.set(key, (old, "previous figures"))
+
+    # Another request is counting them again: this one gets the previous figures, at no query.
+    cache.add(f"{key}:recompute", 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert read() == "previous figures"
+    assert len(queries) == 0
+
+    # Nobody is: this request counts them, and leaves no claim behind.
+    cache.delete(f"{key}:recompute")
+    assert read() == fresh
+    assert cache.get(key)[0] > old
+    assert cache.get(f"{key}:recompute") is None
+
+
+def test_it_computes_response_times_in_the_database_without_reading_the_reports(dataset):
+    with CaptureQueriesContext(connection) as queries:
+        staff_selectors.response_times(period=PERIOD, kecamatan=None, now=timezone.now())
+    report_query = next(q["sql"] for q in queries.captured_queries if "reports_report" in q["sql"])
+    if connection.vendor == "postgresql":
+        assert "percentile_cont" in report_query and "percentile_disc" in report_query
+        assert "GROUP BY" in report_query
