@@ -3,8 +3,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Case as DbCase
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone, translation
 
@@ -26,23 +27,61 @@ logger = logging.getLogger(__name__)
 
 
 def _active(role) -> list[User]:
-    return list(User.objects.filter(role=role, is_active=True))
+    # With their preferences: raising an alert for them needs no further query.
+    return list(User.objects.filter(role=role, is_active=True).select_related("notification_preference").order_by("pk"))
 
 
 def new_report_recipients(report: Report) -> list[User]:
-    """Officers on duty (or supervisors when nobody is); supervisors too when it is urgent."""
-    on_duty = list(User.objects.filter(role=Role.OFFICER, is_active=True, notification_preference__on_duty=True))
-    recipients = on_duty or _active(Role.SUPERVISOR)
+    """Officers on duty (or supervisors when nobody is); supervisors too when it is urgent.
+
+    The officers on duty come first: deliver_alert sends in this order. One query finds both
+    groups, with their preferences."""
+    staff = list(
+        User.objects.filter(
+            Q(role=Role.OFFICER, notification_preference__on_duty=True) | Q(role=Role.SUPERVISOR), is_active=True
+        )
+        .select_related("notification_preference")
+        .order_by("pk")
+    )
+    on_duty = [user for user in staff if user.role == Role.OFFICER]
+    supervisors = [user for user in staff if user.role == Role.SUPERVISOR]
+    recipients = on_duty or supervisors
     if report.priority == Priority.DARURAT:
-        recipients += [user for user in _active(Role.SUPERVISOR) if user not in recipients]
+        recipients += [user for user in supervisors if user not in recipients]
     return recipients
 
 
 def _channels_of(users: Iterable[User]) -> dict[int, list[str]]:
+    """Channels per user; preferences fetched with the users (select_related) cost no query."""
     users = list(users)
-    preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
+    cached = User.notification_preference.is_cached
+    preferences = {user.pk: getattr(user, "notification_preference", None) for user in users if cached(user)}
+    unknown = [user for user in users if user.pk not in preferences]
+    if unknown:
+        preferences.update({p.user_id: p for p in NotificationPreference.objects.filter(user__in=unknown)})
     default = NotificationPreference()
     return {user.pk: (preferences.get(user.pk) or default).channels() for user in users}
+
+
+def _alert_insert(*, key: str, kind: str, level: int, report, case) -> Alert | None:
+    """INSERT ... ON CONFLICT DO NOTHING: the new alert, or None when the key exists already.
+    One statement where get_or_create takes a SELECT, a savepoint, an INSERT and a release."""
+    meta = Alert._meta
+    columns = [meta.get_field(name).column for name in ("key", "kind", "level", "report", "case", "created_at")]
+    now = timezone.now()
+    values = [key, kind, level, report.pk if report else None, case.pk if case else None, now]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "  # noqa: S608 (names from the model)
+            f"({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(values))}) "
+            f"ON CONFLICT ({connection.ops.quote_name(meta.get_field('key').column)}) DO NOTHING "
+            f"RETURNING {connection.ops.quote_name(meta.pk.column)}",
+            values,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Alert(pk=row[0], key=key, kind=kind, level=level, report=report, case=case, created_at=now)
 
 
 # --- raising alerts ----------------------------------------------------------------------------------
@@ -58,10 +97,8 @@ def alert_raise(*, key: str, kind: str, level: int, recipients: Iterable[User], 
         # sweep tries again once someone holds the role.
         logger.warning("alerts: nobody to receive %s", key)
         return None
-    alert, created = Alert.objects.get_or_create(
-        key=key, defaults={"kind": kind, "level": level, "report": report, "case": case}
-    )
-    if not created:
+    alert = _alert_insert(key=key, kind=kind, level=level, report=report, case=case)
+    if alert is None:
         return None
     wanted = _channels_of(recipients)
     Delivery.objects.bulk_create(
@@ -234,6 +271,24 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
         status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=delivery.attempts + 1, last_error=""
     )
     return DeliveryStatus.SENT
+
+
+# The chat gateway first: it reaches a phone at once and is what the person on duty answers;
+# then in-app (nothing to send, seen at the next page load); email last, read later.
+CHANNEL_RANK = {Channel.WEBHOOK: 0, Channel.IN_APP: 1, Channel.EMAIL: 2}
+
+
+def deliveries_in_order(alert_id: int) -> list[int]:
+    """The deliveries of one alert, most urgent first: by channel (CHANNEL_RANK), then in the
+    order alert_raise created them, which is the order of its recipients (for a new report:
+    the officers on duty before supervisors). Not Delivery's default order (newest first)."""
+    rank = DbCase(*(When(channel=channel, then=Value(r)) for channel, r in CHANNEL_RANK.items()), default=Value(9))
+    return list(
+        Delivery.objects.filter(alert_id=alert_id)
+        .annotate(rank=rank)
+        .order_by("rank", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def due_deliveries(*, now: datetime, limit: int = 500) -> list[int]:

@@ -2,13 +2,13 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import services
-from .models import Delivery
 
 
 @shared_task(name="alerts.tasks.deliver_alert", acks_late=True)
 def deliver_alert(alert_id: int) -> None:
-    """Send every delivery of one alert. Idempotent: a claimed or sent delivery is skipped."""
-    for delivery_id in Delivery.objects.filter(alert_id=alert_id).values_list("pk", flat=True):
+    """Send every delivery of one alert, most urgent first (see services.deliveries_in_order).
+    Idempotent: a claimed or sent delivery is skipped."""
+    for delivery_id in services.deliveries_in_order(alert_id):
         services.delivery_send(delivery_id=delivery_id)
 
 

@@ -191,8 +191,10 @@ class ReportSubmitAPI(AnonymousAPIView):
         summary="Submit a report (anonymous)",
     )
     def post(self, request):
-        if limited(request, TOO_MANY_SUBMISSIONS, increment=False):
-            return _too_many()
+        if wait := limited(request, TOO_MANY_SUBMISSIONS, increment=False):
+            response = _too_many()
+            response["Retry-After"] = str(wait)
+            return response
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         submitted = services.report_submit(

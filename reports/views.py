@@ -9,7 +9,7 @@ from accounts.decorators import login_and_second_factor_required
 from accounts.models import Role
 from core.decorators import anonymous_page
 from core.errors import DomainError
-from core.ratelimit import over_limit
+from core.ratelimit import limit_wait
 
 from . import services, wording
 from .choices import Channel
@@ -30,20 +30,23 @@ RECEIPT_GUESSES = {
 MESSAGES = {"group": "reports.message", "client_rate": "REPORT_MESSAGE_RATE_CLIENT", "global_rate": None}
 
 
-def limited(request, limits, *, increment):
-    """over_limit with the rates read from settings now (tests and operators change them)."""
+def limited(request, limits, *, increment) -> int:
+    """core.ratelimit with the rates read from settings now (tests and operators change them):
+    0 when not limited, else the seconds until it is worth trying again (for Retry-After)."""
     rates = {key: getattr(settings, limits[key]) if limits[key] else None for key in ("client_rate", "global_rate")}
-    return over_limit(request, group=limits["group"], increment=increment, **rates)
+    return limit_wait(request, group=limits["group"], increment=increment, **rates)
 
 
 def _submit(request, *, channel, acting_user, template):
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         # Only reports that went through count; a child who made mistakes is not punished.
-        if limited(request, TOO_MANY_SUBMISSIONS, increment=False):
+        if wait := limited(request, TOO_MANY_SUBMISSIONS, increment=False):
             form.is_valid()
             form.add_error(None, _("Too many reports came from here in a short time. Wait a while and send again."))
-            return render(request, template, {"form": form, "rate_limited": True}, status=429)
+            response = render(request, template, {"form": form, "rate_limited": True}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         if form.is_valid():
             if form.is_spam:
                 form.add_error(None, _("Your report could not be sent. Please try again."))
