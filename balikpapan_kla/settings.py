@@ -384,6 +384,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "reports.choices.YesNoUnknown"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",  # the default, kept
+        "core.api.document_unsupported_media_type",
+    ],
 }
 
 # --- Logging: never an address or a user agent ----------------------------------------------

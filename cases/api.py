@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from accounts.decorators import second_factor_pending
 from accounts.models import Role, User
-from core.api import ERRORS_400, MISSING_404, PAGE_404, UNSUPPORTED_415
+from core.api import ERRORS_400, MISSING_404, PAGE_404
 from reports import services as report_services
 from reports.choices import (
     MESSAGE_MAX_LENGTH,
@@ -380,7 +380,6 @@ class ReportStaffMessageAPI(TriageAPIView):
             400: ERRORS_400,
             403: DENIED_403,
             404: MISSING_404,
-            415: UNSUPPORTED_415,
         },
         summary="Write to the reporter (they read it with their receipt code)",
     )
@@ -408,7 +407,6 @@ class ReportPriorityAPI(TriageAPIView):
             400: ERRORS_400,
             403: DENIED_403,
             404: MISSING_404,
-            415: UNSUPPORTED_415,
         },
         summary="Change a report's priority, saying why (moves its acknowledgement deadline)",
     )
@@ -441,7 +439,6 @@ class ReportDuplicateAPI(TriageAPIView):
             400: ERRORS_400,
             403: DENIED_403,
             404: MISSING_404,
-            415: UNSUPPORTED_415,
         },
         summary="Mark a report as a duplicate of another report or of a case (give one of the two)",
     )
@@ -473,7 +470,6 @@ class ReportRejectAPI(TriageAPIView):
             400: ERRORS_400,
             403: DENIED_403,
             404: MISSING_404,
-            415: UNSUPPORTED_415,
         },
         summary="Reject a report, with a reason from the list",
     )
@@ -683,7 +679,6 @@ class ReportAcceptAPI(TriageAPIView):
             400: ERRORS_400,
             403: DENIED_403,
             404: MISSING_404,
-            415: UNSUPPORTED_415,
         },
         summary="Accept a report: open a case for it, or add it to an existing case",
         description="This is the only way a case is created: there is no POST on /cases/.",
@@ -749,7 +744,7 @@ class CaseDetailAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_record_assessment",
         request=InputSerializer,
-        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
+        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404},
         summary="Record the assessment (risk level and needs); a registered case moves to assessment",
     )
     def patch(self, request, uuid):
@@ -785,7 +780,7 @@ class CaseTransitionAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_transition",
         request=InputSerializer,
-        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
+        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404},
         summary="Move a case along its steps: advance, request or decide its closure, reopen it",
     )
     def post(self, request, uuid):
@@ -818,7 +813,7 @@ class CaseAssignAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_assign",
         request=InputSerializer,
-        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
+        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404},
         summary="Assign the case to an officer, and optionally a second one (supervisors)",
     )
     def post(self, request, uuid):
@@ -863,7 +858,7 @@ class CaseChildAddAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_child_add",
         request=InputSerializer,
-        responses={201: OutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
+        responses={201: OutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
         summary="Add a child to the case; other cases that may hold the same child are named",
     )
     def post(self, request, uuid):
@@ -918,7 +913,7 @@ class CaseServicePlanAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_service_plan",
         request=InputSerializer,
-        responses={201: ServiceSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
+        responses={201: ServiceSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
         summary="Plan a service for the case (the case plan)",
     )
     def post(self, request, uuid):
@@ -947,7 +942,7 @@ class CaseServiceUpdateAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_service_update",
         request=InputSerializer,
-        responses={200: ServiceSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
+        responses={200: ServiceSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
         summary="Change a service of the case: its status, dates, consent or outcome",
     )
     def patch(self, request, uuid, service_uuid):
@@ -987,7 +982,7 @@ class CaseFollowUpRecordAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_follow_up_record",
         request=InputSerializer,
-        responses={201: FollowUpSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
+        responses={201: FollowUpSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
         summary=f"Record a follow-up visit, scoring {', '.join(RECOVERY_DIMENSIONS)} from 1 to 4",
     )
     def post(self, request, uuid):
@@ -1009,7 +1004,7 @@ class CaseNoteAddAPI(CaseAPIView):
     @extend_schema(
         operation_id="case_note_add",
         request=InputSerializer,
-        responses={201: NoteSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404, 415: UNSUPPORTED_415},
+        responses={201: NoteSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
         summary="Add a note to the case",
     )
     def post(self, request, uuid):

@@ -45,10 +45,7 @@ class ErrorDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-# DRF answers these itself, before a view's code runs; every operation that can meet them says so.
-UNSUPPORTED_415 = OpenApiResponse(
-    ErrorDetailSerializer, description="A body without a Content-Type, or in a media type this operation does not take."
-)
+# DRF answers this itself, before a view's code runs.
 PAGE_404 = OpenApiResponse(ErrorDetailSerializer, description="No such page: `page` is past the last one or not >= 1.")
 
 
@@ -61,3 +58,23 @@ class FlatListField(serializers.ListField):
             return super().run_child_validation(data)
         except serializers.ValidationError as exc:
             raise serializers.ValidationError(next(iter(exc.detail.values()))) from exc
+
+
+def document_unsupported_media_type(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation that takes a body can get DRF's 415
+    (no Content-Type, or a media type it does not parse), so the schema says so for all of them
+    here rather than in each operation's `responses`."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault(
+        "ErrorDetail",
+        {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    )
+    answer = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}},
+        "description": "A body without a Content-Type, or in a media type this operation does not take.",
+    }
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault("415", answer)
+    return result

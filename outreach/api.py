@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from accounts.decorators import second_factor_pending
 from accounts.models import Role
 from areas.models import RT
-from core.api import ERRORS_400, MISSING_404, PAGE_404, UNSUPPORTED_415, FlatListField
+from core.api import ERRORS_400, MISSING_404, PAGE_404, FlatListField
 
 from . import services
 from .access import (
@@ -293,7 +293,7 @@ class SessionListLogAPI(OutreachListAPIView):
     @extend_schema(
         operation_id="outreach_session_log",
         request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
-        responses={201: SessionOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 415: UNSUPPORTED_415},
+        responses={201: SessionOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
         summary="Log a socialisation session in one of your RTs (volunteers)",
     )
     def post(self, request):
@@ -332,7 +332,6 @@ class SessionDetailAPI(OutreachAPIView):
             400: ERRORS_400,
             403: DENIED_403,
             404: MISSING_404,
-            415: UNSUPPORTED_415,
         },
         summary="Change a session you logged, within 7 days (code session_locked after)",
     )
@@ -347,7 +346,6 @@ class SessionDetailAPI(OutreachAPIView):
             400: ERRORS_400,
             403: DENIED_403,
             404: MISSING_404,
-            415: UNSUPPORTED_415,
         },
         summary="Change some fields of a session you logged, within 7 days",
     )
@@ -385,7 +383,7 @@ class GroupListRegisterAPI(OutreachListAPIView):
     @extend_schema(
         operation_id="outreach_group_register",
         request=InputSerializer,
-        responses={201: GroupOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 415: UNSUPPORTED_415},
+        responses={201: GroupOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
         summary="Register a child-care group in one of your RTs (volunteers)",
     )
     def post(self, request):
@@ -420,7 +418,6 @@ class GroupDetailAPI(OutreachAPIView):
             400: ERRORS_400,
             403: DENIED_403,
             404: MISSING_404,
-            415: UNSUPPORTED_415,
         },
         summary="Change a child-care group of your RT",
     )
@@ -435,7 +432,6 @@ class GroupDetailAPI(OutreachAPIView):
             400: ERRORS_400,
             403: DENIED_403,
             404: MISSING_404,
-            415: UNSUPPORTED_415,
         },
         summary="Change some fields of a child-care group of your RT",
     )
@@ -482,7 +478,7 @@ class ForumActivityListLogAPI(OutreachListAPIView):
     @extend_schema(
         operation_id="outreach_forum_activity_log",
         request=InputSerializer,
-        responses={201: ForumActivityOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 415: UNSUPPORTED_415},
+        responses={201: ForumActivityOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
         summary="Log a Forum Anak activity in one of your RTs (volunteers)",
     )
     def post(self, request):

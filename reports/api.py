@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from areas.models import RT_NUMBER_MAX
 from cases.api import ReportListAPI
-from core.api import ERRORS_400, UNSUPPORTED_415, ErrorDetailSerializer, FlatListField
+from core.api import ERRORS_400, ErrorDetailSerializer, FlatListField
 from core.decorators import is_cross_site_post
 from core.parsers import JSONParser
 
@@ -185,7 +185,6 @@ class ReportSubmitAPI(AnonymousAPIView):
             201: OutputSerializer,
             400: ERRORS_400,
             403: CROSS_SITE_403,
-            415: UNSUPPORTED_415,
             429: ErrorSerializer,
         },
         summary="Submit a report (anonymous)",
@@ -243,7 +242,6 @@ class ReportStatusAPI(AnonymousAPIView):
             400: MALFORMED_400,
             403: CROSS_SITE_403,
             404: ErrorSerializer,
-            415: UNSUPPORTED_415,
             429: ErrorSerializer,
         },
         summary="A report's status and messages, by receipt code",
@@ -275,7 +273,6 @@ class ReportMessageAPI(AnonymousAPIView):
             400: ERRORS_400,
             403: CROSS_SITE_403,
             404: ErrorSerializer,
-            415: UNSUPPORTED_415,
             429: ErrorSerializer,
         },
         summary="Reply to the agency, by receipt code",
