@@ -11,7 +11,7 @@ from core.decorators import anonymous_page
 from core.errors import DomainError
 from core.ratelimit import limit_wait
 
-from . import services, wording
+from . import blank_form, services, wording
 from .choices import Channel
 from .forms import ReceiptCodeForm, ReplyForm, ReportForm
 from .receipt import format_receipt_code
@@ -73,7 +73,8 @@ def _submit(request, *, channel, acting_user, template):
                             "via_volunteer": via_volunteer,
                         },
                     )
-    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "fields_html": blank_form.fields_html(form)}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @anonymous_page
