@@ -31,7 +31,12 @@ from .choices import (
     YesNoUnknown,
 )
 from .models import PublicStatus
-from .selectors import kelurahan_by_id_or_name, report_by_receipt_code, rt_in_kelurahan
+from .selectors import (
+    kelurahan_by_id_or_name,
+    report_by_receipt_code,
+    report_status_by_receipt_code,
+    rt_in_kelurahan,
+)
 from .views import MESSAGES, RECEIPT_GUESSES, TOO_MANY_SUBMISSIONS, limited
 
 
@@ -215,11 +220,11 @@ class ReceiptCodeSerializer(serializers.Serializer):
     receipt_code = serializers.CharField(max_length=40)
 
 
-def _report_for_code(view):
+def _report_for_code(view, selector=report_by_receipt_code):
     """(report, None) or (None, error response); failures count against the guess limits."""
     if limited(view.request, RECEIPT_GUESSES, increment=False):
         return None, _too_many()
-    report = report_by_receipt_code(view.posted("receipt_code"))
+    report = selector(view.posted("receipt_code"))
     if report is None:
         limited(view.request, RECEIPT_GUESSES, increment=True)
         return None, _not_found()
@@ -247,7 +252,7 @@ class ReportStatusAPI(AnonymousAPIView):
         summary="A report's status and messages, by receipt code",
     )
     def post(self, request):
-        report, error = _report_for_code(self)
+        report, error = _report_for_code(self, report_status_by_receipt_code)
         if error:
             return error
         output = {

@@ -15,7 +15,7 @@ from . import blank_form, services, wording
 from .choices import Channel
 from .forms import ReceiptCodeForm, ReplyForm, ReportForm
 from .receipt import format_receipt_code
-from .selectors import report_by_receipt_code
+from .selectors import report_by_receipt_code, report_status_by_receipt_code
 
 TOO_MANY_SUBMISSIONS = {
     "group": "reports.submit",
@@ -116,13 +116,14 @@ def report_status(request):
         return render(request, "reports/too_many.html", status=429)
 
     code = request.POST.get("receipt_code", "")
-    report = report_by_receipt_code(code)
+    replying = "body" in request.POST
+    report = (report_by_receipt_code if replying else report_status_by_receipt_code)(code)
     if report is None:
         limited(request, RECEIPT_GUESSES, increment=True)
         # One answer for every wrong code, well-formed or not.
         return render(request, "reports/status_lookup.html", {"form": ReceiptCodeForm(), "not_found": True}, status=404)
 
-    if "body" not in request.POST:
+    if not replying:
         return _status_page(request, report, code)
     if limited(request, MESSAGES, increment=True):
         return render(request, "reports/too_many.html", status=429)
@@ -135,5 +136,5 @@ def report_status(request):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            return _status_page(request, report_by_receipt_code(code), code, message_sent=True)
+            return _status_page(request, report_status_by_receipt_code(code), code, message_sent=True)
     return _status_page(request, report, code, reply_form=form, status=400)

@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.models import Report, ReportMessage
@@ -117,6 +119,29 @@ def test_status_and_messages_by_receipt_code(client, officer):
     assert reply.status_code == 201
     assert [m["sender"] for m in again["messages"]] == ["staff", "reporter"]
     assert ReportMessage.objects.count() == 2
+
+
+@pytest.mark.parametrize("path", ["api", "page"])
+def test_showing_a_status_reads_no_identifying_column(client, officer, path):
+    """Only STATUS_FIELDS of the report, then its thread with the attachments' count: no
+    encrypted column is read (or decrypted) to show a reporter where their report stands."""
+    code = client.post(SUBMIT, api_payload(), content_type="application/json").json()["receipt_code"]
+    report_message_add(
+        report=Report.objects.get(), body="Kami sedang menangani.", files=[jpeg_upload()], acting_user=officer
+    )
+    url, kwargs = (STATUS, {"content_type": "application/json"}) if path == "api" else (reverse("reports:status"), {})
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {"receipt_code": code}, **kwargs)
+
+    assert response.status_code == 200
+    assert "Kami sedang menangani." in response.content.decode()
+    report_reads = [q["sql"] for q in queries.captured_queries if 'FROM "reports_report"' in q["sql"]]
+    assert len(report_reads) == 1
+    for column in ("narrative", "child_name", "address_detail", "reporter_contact", "kelurahan_id"):
+        assert f'"reports_report"."{column}"' not in report_reads[0]
+    # the report, its messages, their attachments: nothing loaded afterwards, field by field
+    assert len([q for q in queries.captured_queries if q["sql"].startswith("SELECT")]) == 3
 
 
 @pytest.mark.parametrize("payload", [{"receipt_code": "0000000000000000"}, {"receipt_code": "x"}, {}])
