@@ -9,11 +9,4 @@ class BenchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        import os
-
         from . import signals  # noqa: F401
-
-        if os.environ.get("BENCH_TRY_DELIVERY_ORDER") == "1":
-            from .experiments import deliveries_in_recipient_order
-
-            deliveries_in_recipient_order()

@@ -118,20 +118,6 @@ def summarise(results):
             )
         )
 
-    fixed = results.get("alerts_proposed_fix")
-    if fixed:
-        f50, f95 = pct(fixed["alert_ms"], 50), pct(fixed["alert_ms"], 95)
-        r95 = pct(fixed["roundtrip_ms"], 95)
-        rows.append(
-            (
-                "alert latency with the proposed delivery order (bench/experiments.py; not in the product)",
-                f"p50 {fmt(f50)} ms, p95 {fmt(f95)} ms over {fixed['alerts_received']}/{fixed['reports']}; "
-                f"round trip p95 {fmt(r95)} ms; **{f95 / r95:.2f}×**",
-                "p95 ≤ 10× round trip",
-                fixed["alerts_received"] == fixed["reports"] and f95 <= 10 * r95,
-            )
-        )
-
     overload = results.get("overload")
     if overload:
         load, c = overload["load"], overload["check"]
@@ -238,11 +224,9 @@ def write_report(results, out: Path, *, smoke=False, name=None, latest=True):
         lines.append(
             f"- {label} ({sweep['cases']:,} cases): runs {runs} ms; alerts raised per run {sweep['alerts_raised']}"
         )
-    for key_row, heading in (("alerts", "Alert latency"), ("alerts_proposed_fix", "Alert latency, proposed fix")):
-        alerts = results.get(key_row)
-        if not alerts:
-            continue
-        lines += ["", f"## {heading}", ""]
+    alerts = results.get("alerts")
+    if alerts:
+        lines += ["", "## Alert latency", ""]
         for key, title in (("alert_ms", "commit → webhook"), ("roundtrip_ms", "bare Celery round trip")):
             v = alerts[key]
             lines.append(
