@@ -50,6 +50,36 @@ TITLES = {
 }
 
 
+# Everything alert_content reads of an alert about a report, or about a case (paths from Alert),
+# for a caller that loads only that (services.delivery_send): the report's encrypted columns
+# are then never read nor decrypted. A field read below and missing here costs a query per
+# alert, which the delivery query-count tests catch.
+CONTENT_FIELDS = {
+    "report": (
+        "kind",
+        "level",
+        "report",
+        "report__uuid",
+        "report__received_at",
+        "report__priority",
+        "report__acknowledge_due_at",
+        "report__kelurahan__name",
+        "report__kelurahan__kecamatan__name",
+    ),
+    "case": (
+        "kind",
+        "level",
+        "report",
+        "case",
+        "case__uuid",
+        "case__reference",
+        "case__risk_level",
+        "case__kelurahan__name",
+        "case__kelurahan__kecamatan__name",
+    ),
+}
+
+
 def alert_content(alert: Alert, *, now: datetime | None = None) -> AlertContent:
     now = now or timezone.now()
     if alert.report_id:

@@ -2,23 +2,37 @@
 
 Queries per API submission do not grow with the number of staff told; a rate-limit check is
 one Redis round trip for the client and the global counter together; an alert is delivered
-most urgent first.
+most urgent first, an in-app delivery in one statement and one sent out in three, reading only
+the chain its alert is about and never a report's encrypted columns.
 """
+
+import json
+import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from alerts import services, tasks
-from alerts.models import Alert, Delivery, NotificationPreference
+from alerts.content import alert_content
+from alerts.models import Alert, AlertKind, Channel, Delivery, DeliveryStatus, NotificationPreference
+from cases import services as case_services
+from cases.models import Case
+from core.fields import EncryptedFileNameField, EncryptedTextField
 from core.ratelimit import over_limit
+from reports.models import Report
 from tests.cases_data import new_report
 from tests.factories import UserFactory
 from tests.reporting import report_post_data
 from tests.services import redis_url_or_skip
+from tests.test_alerts_reliability import webhook_receiver
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +97,132 @@ def test_deliveries_go_out_most_urgent_first(officer, supervisor, monkeypatch):
     assert channels == sorted(channels, key=["webhook", "in_app", "email"].index)
     assert order.index((officer.pk, "in_app")) < order.index((supervisor.pk, "in_app"))
     assert order.index((officer.pk, "email")) < order.index((supervisor.pk, "email"))
+
+
+# --- what sending one delivery costs -----------------------------------------------------------------
+
+
+@pytest.fixture
+def recipient(db):
+    user = UserFactory(username="petugas_piket", email="piket@example.org", phone="0811-2222-3333")
+    NotificationPreference.objects.create(user=user, email=True, webhook=True, in_app=True)
+    return user
+
+
+@pytest.fixture
+def gateway(settings):
+    with webhook_receiver() as receiver:
+        settings.ALERT_WEBHOOK_URLS = [receiver.url]
+        yield receiver
+
+
+def _alert_about(about: str, level: int, recipient, officer) -> Alert:
+    if about == "report":
+        thing = {"report": new_report(child_age=4)}
+        kind = AlertKind.NEW_REPORT if level == 1 else AlertKind.ESCALATION_SUPERVISOR
+    else:
+        case = case_services.report_accept(report=new_report(), acting_user=officer)
+        case = case_services.case_record_assessment(
+            case=case, risk_level="tinggi", needs="Pendampingan", expected_version=case.version, acting_user=officer
+        )
+        thing = {"case": case}
+        kind = AlertKind.FOLLOW_UP_DUE if level == 1 else AlertKind.STILL_OVERDUE
+    key = f"cost:{about}:{level}"
+    return services.alert_raise(key=key, kind=kind, level=level, recipients=[recipient], **thing)
+
+
+def _tables(queries) -> set[str]:
+    return {table for query in queries for table in re.findall(r'(?:FROM|JOIN|UPDATE) "(\w+)"', query["sql"])}
+
+
+def _secret_columns() -> set[str]:
+    """The encrypted columns of reports and cases, and the user's password hash: what sending
+    an alert must neither read nor decrypt."""
+    encrypted = (EncryptedTextField, EncryptedFileNameField)
+    columns = {
+        f'"{model._meta.db_table}"."{field.column}"'
+        for model in (Report, Case)
+        for field in model._meta.concrete_fields
+        if isinstance(field, encrypted)
+    }
+    return columns | {'"accounts_user"."password"'}
+
+
+def test_an_in_app_delivery_is_marked_sent_in_one_statement(recipient, officer, django_assert_num_queries):
+    alert = _alert_about("report", 1, recipient, officer)
+    in_app = Delivery.objects.get(alert=alert, channel=Channel.IN_APP)
+    now = timezone.now()
+
+    with django_assert_num_queries(1):
+        assert services.delivery_send(delivery_id=in_app.pk, now=now) == DeliveryStatus.SENT
+    with django_assert_num_queries(2):  # not claimed, then its status
+        assert services.delivery_send(delivery_id=in_app.pk, now=now) == DeliveryStatus.SENT
+
+    in_app.refresh_from_db()
+    assert (in_app.status, in_app.attempts, in_app.last_error, in_app.claimed_at) == ("sent", 1, "", now)
+    assert now <= in_app.sent_at <= timezone.now()
+
+
+def test_an_in_app_delivery_held_by_a_worker_is_left_until_its_claim_is_stale(recipient, officer, settings):
+    alert = _alert_about("report", 1, recipient, officer)
+    in_app = Delivery.objects.get(alert=alert, channel=Channel.IN_APP)
+    now = timezone.now()
+    Delivery.objects.filter(pk=in_app.pk).update(status=DeliveryStatus.SENDING, claimed_at=now - timedelta(seconds=5))
+
+    assert services.delivery_send(delivery_id=in_app.pk, now=now) == DeliveryStatus.SENDING
+    later = now + timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT_SECONDS)
+    assert services.delivery_send(delivery_id=in_app.pk, now=later) == DeliveryStatus.SENT
+    in_app.refresh_from_db()
+    assert (in_app.status, in_app.attempts, in_app.claimed_at) == ("sent", 1, later)
+
+
+@pytest.mark.parametrize("about", ["report", "case"])
+@pytest.mark.parametrize("level", [1, 2])
+def test_a_webhook_delivery_takes_three_queries_and_says_what_the_full_alert_says(
+    recipient, officer, gateway, django_assert_num_queries, about, level
+):
+    alert = _alert_about(about, level, recipient, officer)
+    webhook = Delivery.objects.get(alert=alert, channel=Channel.WEBHOOK)
+    now = timezone.now() + timedelta(days=10)  # a level 2 report alert is then hours late
+
+    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(3):
+        assert services.delivery_send(delivery_id=webhook.pk, now=now) == DeliveryStatus.SENT
+
+    other_chain = {"report": Case, "case": Report}[about]._meta.db_table
+    assert other_chain not in _tables(queries)
+    read = " ".join(query["sql"] for query in queries)
+    assert not [column for column in _secret_columns() if column in read]
+    # The same content as from the whole alert, loaded as the staff pages load it.
+    with translation.override("id"):
+        expected = alert_content(Alert.objects.get(pk=alert.pk), now=now).as_payload()
+    ((_headers, body),) = gateway.posts
+    payload = json.loads(body)
+    assert payload.pop("recipient") == {"username": "petugas_piket", "phone": "0811-2222-3333"}
+    assert payload == expected
+    if about == "report" and level == 2:
+        assert expected["late_minutes"] > 0 and expected["late_text"]
+
+
+@pytest.mark.parametrize("about", ["report", "case"])
+def test_an_email_delivery_takes_three_queries(recipient, officer, mailoutbox, django_assert_num_queries, about):
+    alert = _alert_about(about, 1, recipient, officer)
+    email = Delivery.objects.get(alert=alert, channel=Channel.EMAIL)
+
+    with django_assert_num_queries(3):
+        assert services.delivery_send(delivery_id=email.pk) == DeliveryStatus.SENT
+
+    (mail,) = mailoutbox
+    assert mail.to == ["piket@example.org"]
+    reference = alert.report.reference if about == "report" else alert.case.reference
+    assert reference in mail.subject
+
+
+def test_a_failed_webhook_delivery_takes_three_queries_too(recipient, officer, gateway, django_assert_num_queries):
+    gateway.status = 500
+    webhook = Delivery.objects.get(alert=_alert_about("report", 1, recipient, officer), channel=Channel.WEBHOOK)
+
+    with django_assert_num_queries(3):
+        assert services.delivery_send(delivery_id=webhook.pk) == DeliveryStatus.PENDING
 
 
 def _request(address="203.0.113.7"):
