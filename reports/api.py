@@ -100,7 +100,10 @@ class MessageOutputSerializer(serializers.Serializer):
     attachments = serializers.SerializerMethodField()
 
     def get_attachments(self, message) -> int:
-        return len(message.attachments.all())
+        # A thread's messages come counted (selectors.ReporterView); a new reply is counted here.
+        if hasattr(message, "attachment_count"):
+            return message.attachment_count
+        return message.attachments.count()
 
 
 class ReportSubmitAPI(AnonymousAPIView):
@@ -221,7 +224,8 @@ class ReceiptCodeSerializer(serializers.Serializer):
 
 
 def _report_for_code(view, selector=report_by_receipt_code):
-    """(report, None) or (None, error response); failures count against the guess limits."""
+    """(what selector found, None) or (None, error response); failures count against the guess
+    limits."""
     if limited(view.request, RECEIPT_GUESSES, increment=False):
         return None, _too_many()
     report = selector(view.posted("receipt_code"))
@@ -252,14 +256,14 @@ class ReportStatusAPI(AnonymousAPIView):
         summary="A report's status and messages, by receipt code",
     )
     def post(self, request):
-        report, error = _report_for_code(self, report_status_by_receipt_code)
+        shown, error = _report_for_code(self, report_status_by_receipt_code)
         if error:
             return error
         output = {
-            "status": report.public_status,
-            "status_text": wording.status_explained(report.public_status),
-            "received_at": report.received_at,
-            "messages": report.messages.all(),
+            "status": shown.report.public_status,
+            "status_text": wording.status_explained(shown.report.public_status),
+            "received_at": shown.report.received_at,
+            "messages": shown.thread,
         }
         return Response(self.OutputSerializer(output).data)
 

@@ -91,19 +91,26 @@ def volunteer_report_form(request):
     return _submit(request, channel=Channel.VOLUNTEER, acting_user=request.user, template="reports/volunteer_form.html")
 
 
-def _status_page(request, report, code, *, reply_form=None, message_sent=False, status=200):
+def _status_page(request, shown, code, *, reply_form=None, message_sent=False, status=200):
     return render(
         request,
         "reports/status.html",
         {
-            "report": report,
+            "report": shown.report,
+            "thread": shown.thread,
             "code": code,
-            "explained": wording.status_explained(report.public_status),
+            "explained": wording.status_explained(shown.report.public_status),
             "reply_form": reply_form or ReplyForm(initial={"receipt_code": code}),
             "message_sent": message_sent,
         },
         status=status,
     )
+
+
+def _wrong_code(request):
+    limited(request, RECEIPT_GUESSES, increment=True)
+    # One answer for every wrong code, well-formed or not.
+    return render(request, "reports/status_lookup.html", {"form": ReceiptCodeForm(), "not_found": True}, status=404)
 
 
 @anonymous_page
@@ -116,15 +123,13 @@ def report_status(request):
         return render(request, "reports/too_many.html", status=429)
 
     code = request.POST.get("receipt_code", "")
-    replying = "body" in request.POST
-    report = (report_by_receipt_code if replying else report_status_by_receipt_code)(code)
-    if report is None:
-        limited(request, RECEIPT_GUESSES, increment=True)
-        # One answer for every wrong code, well-formed or not.
-        return render(request, "reports/status_lookup.html", {"form": ReceiptCodeForm(), "not_found": True}, status=404)
+    if "body" not in request.POST:  # showing the status reads only what is shown
+        shown = report_status_by_receipt_code(code)
+        return _status_page(request, shown, code) if shown else _wrong_code(request)
 
-    if not replying:
-        return _status_page(request, report, code)
+    report = report_by_receipt_code(code)  # a reply acts on the whole report
+    if report is None:
+        return _wrong_code(request)
     if limited(request, MESSAGES, increment=True):
         return render(request, "reports/too_many.html", status=429)
     form = ReplyForm(request.POST, request.FILES or None)
@@ -137,4 +142,4 @@ def report_status(request):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             return _status_page(request, report_status_by_receipt_code(code), code, message_sent=True)
-    return _status_page(request, report, code, reply_form=form, status=400)
+    return _status_page(request, report_status_by_receipt_code(code), code, reply_form=form, status=400)
