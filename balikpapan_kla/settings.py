@@ -181,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.sweep",
         "schedule": float(env.int("ALERT_SWEEP_SECONDS", default=60, minimum=1)),
     },
+    "alerts-reminders": {
+        "task": "alerts.tasks.remind",
+        "schedule": float(env.int("ALERT_REMINDER_SECONDS", default=3600, minimum=1)),
+    },
     "worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",
         "schedule": float(env.int("WORKER_HEARTBEAT_SECONDS", default=60, minimum=1)),

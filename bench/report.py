@@ -221,8 +221,10 @@ def write_report(results, out: Path, *, smoke=False, name=None, latest=True):
     lines += ["", "## Escalation sweep", ""]
     for label, sweep in results.get("sweep", {}).items():
         runs = ", ".join(fmt(s * 1000) for s in sweep["seconds"])
+        hourly = ", ".join(fmt(s * 1000) for s in sweep.get("reminder_seconds", []))
         lines.append(
             f"- {label} ({sweep['cases']:,} cases): runs {runs} ms; alerts raised per run {sweep['alerts_raised']}"
+            + (f"; the hourly reminder check (alerts.tasks.remind, not in the tick): {hourly} ms" if hourly else "")
         )
     alerts = results.get("alerts")
     if alerts:

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from alerts import services
 from alerts.content import alert_content
 from alerts.models import Alert, AlertKind, Channel, Delivery, DeliveryStatus, NotificationPreference
-from alerts.tasks import deliver_alert, sweep
+from alerts.tasks import deliver_alert, remind, sweep
 from balikpapan_kla.celery import app as celery_app
 from cases import services as cs
 from cases.models import Case
@@ -547,6 +547,23 @@ def test_it_reminds_the_officer_of_an_overdue_follow_up_once_and_the_supervisor_
     assert services.reminder_sweep(now=local(due + timedelta(days=9))) == 0
 
     assert case_alerts(case) == [(AlertKind.FOLLOW_UP_DUE, {officer.pk}), (AlertKind.STILL_OVERDUE, {supervisor.pk})]
+
+
+def test_reminders_run_hourly_on_their_own_and_the_minute_sweep_leaves_them(case, officer):
+    """The minute sweep's cost follows what is due (issue 9); the reminders read every open case
+    and their deadlines are dates, so beat runs them hourly as alerts.tasks.remind."""
+    schedule = {entry["task"]: entry["schedule"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["alerts.tasks.sweep"] == 60.0
+    assert schedule["alerts.tasks.remind"] == 3600.0
+    assert "alerts.tasks.remind" in celery_app.tasks
+    today = timezone.localdate()
+    visit = follow_up_input(visited_on=today - timedelta(days=8), next_follow_up_on=today - timedelta(days=1))
+    cs.follow_up_record(case=case, data=visit, acting_user=officer)
+
+    sweep()
+    assert case_alerts(case) == []
+    remind()
+    assert case_alerts(case) == [(AlertKind.FOLLOW_UP_DUE, {officer.pk})]
 
 
 def test_it_reminds_the_officer_of_an_overdue_service_once_and_the_supervisor_days_later_once(

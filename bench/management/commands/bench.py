@@ -83,13 +83,14 @@ class Command(BaseCommand):
     # --- one beat tick ------------------------------------------------------------------------------
 
     def sweep(self, *, runs, **options):
-        """Time alerts.tasks.sweep (escalation, reminders, sending what is due) as one beat tick
-        runs it, inside a transaction that is rolled back so every run finds the same work."""
+        """Time alerts.tasks.sweep (escalation, sending what is due) as one beat tick runs it,
+        and then the hourly alerts.tasks.remind, inside a transaction that is rolled back so every
+        run finds the same work."""
         from alerts.models import Alert
-        from alerts.tasks import sweep
+        from alerts.tasks import remind, sweep
 
         settings.ALERT_WEBHOOK_URLS = []  # nothing leaves the machine; a webhook fails fast
-        timings, raised = [], []
+        timings, raised, reminders = [], [], []
         for _ in range(runs):
             with transaction.atomic():
                 before = Alert.objects.count()
@@ -97,8 +98,16 @@ class Command(BaseCommand):
                 sweep()
                 timings.append(time.perf_counter() - started)
                 raised.append(Alert.objects.count() - before)
+                started = time.perf_counter()
+                remind()
+                reminders.append(time.perf_counter() - started)
                 transaction.set_rollback(True)
-        return {"seconds": timings, "median_seconds": statistics.median(timings), "alerts_raised": raised}
+        return {
+            "seconds": timings,
+            "median_seconds": statistics.median(timings),
+            "alerts_raised": raised,
+            "reminder_seconds": reminders,
+        }
 
     # --- overload: every 201 has its row, every row had its 201 -------------------------------------------
 
