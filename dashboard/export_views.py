@@ -1,8 +1,6 @@
 """Downloads of case data: the de-identified cases list, the same with identities (supervisors
 only, by explicit choice), and the SIMFONI-PPA list of child victims."""
 
-from datetime import timedelta
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -15,20 +13,18 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import login_and_second_factor_required
 from accounts.models import Role
 from core.audit import audit_log
+from outreach.staff_views import DATE_WIDGET, PeriodRules
 
 from . import exports
-from .exports import Period
 
 EXPORTERS = frozenset({Role.SUPERVISOR, Role.HEAD})
 IDENTITY_EXPORTERS = frozenset({Role.SUPERVISOR})
-MAX_PERIOD = timedelta(days=5 * 366)
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IDENTITIES_FIELD = "include_identities"
 
 exporters_only = login_and_second_factor_required(roles=EXPORTERS)
 
 
-class ExportForm(forms.Form):
+class ExportForm(PeriodRules, forms.Form):
     start = forms.DateField(label=_("Cases opened from"), widget=DATE_WIDGET)
     end = forms.DateField(label=_("Cases opened until"), widget=DATE_WIDGET)
     kind = forms.ChoiceField(
@@ -60,18 +56,10 @@ class ExportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The end date cannot be before the start date."))
-            elif end - start > MAX_PERIOD:
-                self.add_error("start", _("Choose a period of at most five years."))
+        self.clean_period(cleaned)
         # The SIMFONI-PPA list is never identified, whatever was ticked.
         cleaned[IDENTITIES_FIELD] = cleaned.get(IDENTITIES_FIELD, False) and cleaned.get("kind") == "cases"
         return cleaned
-
-    def period(self) -> Period:
-        return Period(start=self.cleaned_data["start"], end=self.cleaned_data["end"])
 
 
 def _defaults() -> dict:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import login_and_second_factor_required
 from accounts.models import Role
+from core.charts import MonthBarFrame
 from outreach.selectors import Period
 from outreach.staff_views import PeriodFilterForm
 
@@ -102,40 +103,20 @@ class MonthPair:
 
 
 @dataclass(frozen=True)
-class PairedMonthChart:
-    """Each month's count beside the same month a year before, as two bars."""
+class PairedMonthChart(MonthBarFrame):
+    """Each month's count beside the same month a year before, as two bars
+    (core.charts.MonthBarFrame)."""
 
     key: str
     title: str
     bars: list[MonthPair]
     maximum: int
 
-    WIDTH = 360
-    HEIGHT = 190
-    TOP = 30
-    BOTTOM = 22
-    SIDE = 4
-    SCALE_Y = 11
-
-    @property
-    def baseline(self) -> int:
-        return self.HEIGHT - self.BOTTOM
-
-    @property
-    def month_y(self) -> int:
-        return self.baseline + 14
-
     @classmethod
     def of(cls, key: str, title: str, rows: list[MonthRow], attribute: str) -> "PairedMonthChart":
         points = [(row.month, getattr(row, attribute), getattr(row, f"{attribute}_previous")) for row in rows]
         maximum = max((max(value, previous) for _month, value, previous in points), default=0)
-        slot = (cls.WIDTH - 2 * cls.SIDE) / max(len(points), 1)
-        plot = cls.HEIGHT - cls.TOP - cls.BOTTOM
-        baseline = cls.HEIGHT - cls.BOTTOM
-
-        def height(value: int) -> float:
-            return round(plot * value / maximum, 1) if maximum else 0
-
+        slot = cls.slot_width(len(points))
         bars = []
         for index, (month, value, previous) in enumerate(points):
             bars.append(
@@ -145,10 +126,10 @@ class PairedMonthChart:
                     previous=previous,
                     x=round(cls.SIDE + index * slot + slot * 0.1, 1),
                     width=round(slot * 0.4, 1),
-                    y=round(baseline - height(value), 1),
-                    height=height(value),
-                    previous_y=round(baseline - height(previous), 1),
-                    previous_height=height(previous),
+                    y=cls.bar_y(value, maximum),
+                    height=cls.bar_height(value, maximum),
+                    previous_y=cls.bar_y(previous, maximum),
+                    previous_height=cls.bar_height(previous, maximum),
                 )
             )
         return cls(key=key, title=title, bars=bars, maximum=maximum)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import login_and_second_factor_required
 from areas.models import Kecamatan
 from core.audit import audit_log
+from core.charts import MonthBarFrame
 
 from . import selectors
 from .access import OUTREACH_READERS
@@ -36,7 +37,23 @@ class KecamatanFilterForm(forms.Form):
     )
 
 
-class PeriodFilterForm(KecamatanFilterForm):
+class PeriodRules:
+    """For a form with `start` and `end` dates (this app's filters, the dashboard's exports):
+    the rules of a period, and the period itself."""
+
+    def clean_period(self, cleaned: dict) -> None:
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end date cannot be before the start date."))
+            elif end - start > MAX_PERIOD:
+                self.add_error("start", _("Choose a period of at most five years."))
+
+    def period(self) -> Period:
+        return Period(start=self.cleaned_data["start"], end=self.cleaned_data["end"])
+
+
+class PeriodFilterForm(PeriodRules, KecamatanFilterForm):
     start = forms.DateField(label=_("From"), widget=DATE_WIDGET, required=False)
     end = forms.DateField(label=_("To"), widget=DATE_WIDGET, required=False)
 
@@ -52,16 +69,8 @@ class PeriodFilterForm(KecamatanFilterForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The end date cannot be before the start date."))
-            elif end - start > MAX_PERIOD:
-                self.add_error("start", _("Choose a period of at most five years."))
+        self.clean_period(cleaned)
         return cleaned
-
-    def period(self) -> Period:
-        return Period(start=self.cleaned_data["start"], end=self.cleaned_data["end"])
 
 
 def _default_period() -> Period:
@@ -89,8 +98,8 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class BarChart:
-    """A bar chart laid out here, drawn as inline SVG by the template: no script, no other host."""
+class BarChart(MonthBarFrame):
+    """A month's value as one bar (core.charts.MonthBarFrame), with the year under January."""
 
     key: str
     title: str
@@ -98,20 +107,8 @@ class BarChart:
     maximum: int
     show_values: bool
 
-    WIDTH = 360
-    HEIGHT = 190
     TOP = 32
-    BOTTOM = 36
-    SIDE = 4
-    SCALE_Y = 11
-
-    @property
-    def baseline(self) -> int:
-        return self.HEIGHT - self.BOTTOM
-
-    @property
-    def month_y(self) -> int:
-        return self.baseline + 14
+    BOTTOM = 36  # month and year labels
 
     @property
     def year_y(self) -> int:
@@ -120,20 +117,18 @@ class BarChart:
     @classmethod
     def of(cls, key: str, title: str, points: list[tuple[date, int]]) -> "BarChart":
         maximum = max((value for _month, value in points), default=0)
-        slot = (cls.WIDTH - 2 * cls.SIDE) / max(len(points), 1)
-        plot = cls.HEIGHT - cls.TOP - cls.BOTTOM
+        slot = cls.slot_width(len(points))
         label_every = math.ceil(len(points) / 13) or 1
         bars = []
         for index, (month, value) in enumerate(points):
-            height = round(plot * value / maximum, 1) if maximum else 0
             bars.append(
                 Bar(
                     month=month,
                     value=value,
                     x=round(cls.SIDE + index * slot + slot * 0.15, 1),
-                    y=round(cls.TOP + plot - height, 1),
+                    y=cls.bar_y(value, maximum),
                     width=round(slot * 0.7, 1),
-                    height=height,
+                    height=cls.bar_height(value, maximum),
                     show_label=index % label_every == 0,
                     show_year=index == 0 or month.month == 1,
                 )
