@@ -131,6 +131,7 @@ def test_it_shows_the_page_to_supervisors_and_the_head(as_user, request, persona
     assert f'href="{URL}"' in response.content.decode()  # the menu link
     today = timezone.localdate()
     assert response.context["data"].period == Period(start=today.replace(month=1, day=1), end=today)
+    assert "Seluruh Balikpapan" in response.content.decode().split('class="lead period"', 1)[1].split("</p>", 1)[0]
 
 
 def test_it_refuses_a_period_that_ends_before_it_starts(as_user, supervisor):

@@ -211,6 +211,8 @@ def test_it_filters_the_page_by_period_and_kecamatan(client, officer, volunteer,
     assert (only_recent.total.sessions, only_recent.total.rts_reached) == (1, 1)
     assert only_recent.period == Period(start=today() - timedelta(days=10), end=today())
     assert only_utara.context["coverage"].total.sessions == 1
+    lead = only_utara.content.decode().split('class="lead period"', 1)[1].split("</p>", 1)[0]
+    assert "Kecamatan Balikpapan Utara" in lead
     assert selatan.name not in only_utara.content.decode().split('id="kecamatan-title"', 1)[1]
 
 
