@@ -1,7 +1,7 @@
 """Settings for Balikpapan KLA, read from the environment (see .env.example).
 
-Defaults serve a laptop with nothing installed: SQLite, an embedded file broker and
-local-memory cache under var/, email written to files. With DJANGO_DEBUG=false every
+Defaults serve a laptop with nothing installed: an embedded PostgreSQL (started by `make run`),
+an embedded file broker and local-memory cache under var/, email written to files. With DJANGO_DEBUG=false every
 secret and ALLOWED_HOSTS must be given, or the process stops naming the variable.
 """
 
@@ -113,10 +113,16 @@ TEMPLATES = [
 
 # --- Data stores -------------------------------------------------------------------------
 
-DATABASES = {"default": env.database("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL is the only engine. On a laptop `make run` starts an embedded one whose socket sits in
+# var/postgres (tools/embedded_postgres.py) and sets DATABASE_URL; this default reaches the same
+# server from a second terminal. Production must say where its database is.
+if not env.raw("DATABASE_URL") and env.production:
+    fail("DATABASE_URL", "wajib diisi bila DJANGO_DEBUG=false", "is required when DJANGO_DEBUG=false")
+DATABASES = {"default": env.database("DATABASE_URL", default=f"postgres://postgres@/kla?host={VAR_DIR / 'postgres'}")}
+# A socket directory given as ?host=… is the connection's host (tools and tests read HOST).
+DATABASES["default"]["HOST"] = DATABASES["default"].get("OPTIONS", {}).pop("host", DATABASES["default"]["HOST"])
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
@@ -176,6 +182,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120, minimum=
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 20)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=60, minimum=1)
+# /readyz says "degraded" and staff pages warn when no heartbeat came for this long.
+WORKER_STALE_AFTER_SECONDS = env.int(
+    "WORKER_STALE_AFTER_SECONDS", default=WORKER_HEARTBEAT_SECONDS * 5 // 2, minimum=WORKER_HEARTBEAT_SECONDS
+)
 CELERY_BEAT_SCHEDULE = {
     "alerts-sweep": {
         "task": "alerts.tasks.sweep",
@@ -187,7 +198,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",
-        "schedule": float(env.int("WORKER_HEARTBEAT_SECONDS", default=60, minimum=1)),
+        "schedule": float(WORKER_HEARTBEAT_SECONDS),
     },
 }
 
@@ -358,6 +369,10 @@ ALERT_MAX_ATTEMPTS = env.int("ALERT_MAX_ATTEMPTS", default=6, minimum=1)
 ALERT_RETRY_BASE_SECONDS = env.int("ALERT_RETRY_BASE_SECONDS", default=30, minimum=1)
 # A delivery claimed by a worker that died is handed out again after this long.
 ALERT_CLAIM_TIMEOUT_SECONDS = 600
+# Alerts not going out (alerts.health): /readyz says "degraded" and staff pages warn when a
+# delivery still waits this long after it was raised, or one was given up this recently.
+ALERT_STUCK_AFTER_MINUTES = env.int("ALERT_STUCK_AFTER_MINUTES", default=3, minimum=1)
+ALERT_FAILED_RECENT_MINUTES = env.int("ALERT_FAILED_RECENT_MINUTES", default=60, minimum=1)
 # Case reminders: the supervisor hears of what is still overdue this many days later; a case
 # with no activity for this many days is flagged to the supervisor.
 REMINDER_SUPERVISOR_AFTER_DAYS = env.int("REMINDER_SUPERVISOR_AFTER_DAYS", default=3, minimum=1)

@@ -99,7 +99,7 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.smoke = args.smoke
-        self.pg = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+        self.pg = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
         self.redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
         self.redis = redis.Redis.from_url(self.redis_url)
         self.var = Path(os.environ.get("BENCH_VAR_DIR", "/tmp/kla-bench-var"))  # noqa: S108 - benchmark scratch space
@@ -125,7 +125,7 @@ class Bench:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "BEHIND_TLS_PROXY": "true",
             "SITE_URL": "https://127.0.0.1",
-            "DATABASE_URL": f"{self.pg}/{db}",
+            "DATABASE_URL": self.pg_url(db),
             "REDIS_URL": self.redis_url,
             "VAR_DIR": str(self.var),
             "STATIC_ROOT": str(self.var / "staticfiles"),
@@ -325,7 +325,7 @@ class Bench:
     # --- databases and data ------------------------------------------------------------------------
 
     def admin_sql(self, sql):
-        conn = psycopg2.connect(f"{self.pg}/postgres")
+        conn = psycopg2.connect(self.pg_url("postgres"))
         conn.autocommit = True
         try:
             with conn.cursor() as cursor:
@@ -409,13 +409,18 @@ class Bench:
         return db
 
     def admin_sql_db(self, db, sql):
-        conn = psycopg2.connect(f"{self.pg}/{db}")
+        conn = psycopg2.connect(self.pg_url(db))
         conn.autocommit = True
         try:
             with conn.cursor() as cursor:
                 cursor.execute(sql)
         finally:
             conn.close()
+
+    def pg_url(self, db: str) -> str:
+        """BENCH_POSTGRES names a server, over TCP or (?host=/dir) a unix socket; this, one database."""
+        server, _, query = self.pg.partition("?")
+        return f"{server.rstrip('/')}/{db}" + (f"?{query}" if query else "")
 
     def clear_redis(self):
         for pattern in ("bench:*", "kla:*"):
@@ -733,7 +738,7 @@ class Bench:
         )
 
     def kelurahan_of(self, db):
-        conn = psycopg2.connect(f"{self.pg}/{db}")
+        conn = psycopg2.connect(self.pg_url(db))
         try:
             with conn.cursor() as cursor:
                 cursor.execute("SELECT id FROM areas_kelurahan WHERE name = %s", [REPORT_BODY["kelurahan"]])

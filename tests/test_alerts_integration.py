@@ -1,6 +1,7 @@
-"""One real worker against the real broker: an urgent report submitted here is enqueued on
-commit into Redis, picked up by a `celery worker` process on the test database, and reaches a
-chat gateway and a mailbox, with every delivery `sent` in the database."""
+"""One real worker against a real broker: an urgent report submitted here is enqueued on commit
+into the broker, picked up by a `celery worker` process on the test database, and reaches a
+chat gateway and a mailbox, with every delivery `sent` in the database. Both brokers: kombu's
+filesystem transport (what `make run` uses on a laptop) and Redis (production)."""
 
 import hashlib
 import hmac
@@ -16,14 +17,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from alerts.models import Channel, Delivery, DeliveryStatus, NotificationPreference
+from balikpapan_kla.celery import app as celery_app
 from reports.choices import Channel as ReportChannel
 from reports.choices import Priority
 from reports.services import report_submit
 from tests.reporting import report_input
-from tests.services import needs_postgres, postgres_or_skip, redis_url_or_skip
+from tests.services import test_database_url, worker_broker
 from tests.test_alerts_reliability import point_celery_at, webhook_receiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,19 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_SECRETS = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "RECEIPT_CODE_SECRET", "ALERT_WEBHOOK_SECRET", "SITE_URL")
 
 
-def url_of_the_test_database() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def start_worker(tmp_path: Path, broker: str, webhook_url: str) -> tuple[subprocess.Popen, Path]:
+def start_worker(tmp_path: Path, broker_env: dict[str, str], webhook_url: str) -> tuple[subprocess.Popen, Path]:
     log = tmp_path / "worker.log"
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "VAR_DIR": str(tmp_path),  # no EMAIL_URL: mail is written to files under VAR_DIR/mail
-        "DATABASE_URL": url_of_the_test_database(),
-        "CELERY_BROKER_URL": broker,
+        "DATABASE_URL": test_database_url(),
+        **broker_env,
         "ALERT_WEBHOOK_URLS": webhook_url,
         **{name: os.environ[name] for name in SHARED_SECRETS if name in os.environ},
     }
@@ -84,20 +79,26 @@ def stop(worker: subprocess.Popen) -> None:
         worker.wait()
 
 
+def send_tasks_to(monkeypatch, settings, tmp_path: Path, kind: str) -> dict[str, str]:
+    """Point this process's Celery app at the broker a worker will read; its environment."""
+    broker, broker_env = worker_broker(tmp_path, kind)
+    point_celery_at(monkeypatch, settings, broker)
+    if kind == "file":
+        # The worker derives these folders from its VAR_DIR (settings); this process must agree.
+        queue = str(tmp_path / "celery" / "queue")
+        options = {"data_folder_in": queue, "data_folder_out": queue, "store_processed": False}
+        monkeypatch.setitem(celery_app.conf, "broker_transport_options", options)
+        (tmp_path / "celery" / "queue").mkdir(parents=True, exist_ok=True)
+    return broker_env
+
+
 @pytest.mark.services
-@needs_postgres
+@pytest.mark.parametrize("kind", ["file", "redis"])
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_delivers_an_urgent_report_through_a_real_worker_and_broker(
-    tmp_path, settings, monkeypatch, officer, supervisor
+    tmp_path, settings, monkeypatch, officer, supervisor, kind
 ):
-    postgres_or_skip()
-    redis_url = redis_url_or_skip()
-    # A database of Redis of its own, so that no other test's messages are picked up.
-    broker = redis_url.rsplit("/", 1)[0] + "/13"
-    import redis
-
-    redis.Redis.from_url(broker).flushdb()
-    point_celery_at(monkeypatch, settings, broker)
+    broker_env = send_tasks_to(monkeypatch, settings, tmp_path, kind)
     officer.email, supervisor.email = "petugas@example.org", "koordinator@example.org"
     officer.save()
     supervisor.save()
@@ -105,7 +106,7 @@ def test_it_delivers_an_urgent_report_through_a_real_worker_and_broker(
     mail = tmp_path / "mail"
 
     with webhook_receiver() as gateway:
-        worker, log = start_worker(tmp_path, broker, gateway.url)
+        worker, log = start_worker(tmp_path, broker_env, gateway.url)
         try:
             report = report_submit(
                 data=report_input(danger_now="yes"), channel=ReportChannel.WEB, acting_user=None

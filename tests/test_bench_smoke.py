@@ -15,21 +15,22 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.services import missing, needs_postgres, redis_url_or_skip
+from tests.services import missing, redis_db_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-pytestmark = [pytest.mark.services, needs_postgres]
+pytestmark = [pytest.mark.services]
 
 
 def test_bench_smoke_fills_every_row(tmp_path):
-    redis_url = os.environ.get("BENCH_REDIS_URL") or redis_url_or_skip()
+    redis_url = os.environ.get("BENCH_REDIS_URL") or redis_db_url(15)
     if not shutil.which("wrk"):
         missing("wrk is not installed (Debian package wrk)")
     server = urlsplit(os.environ["DATABASE_URL"])
     env = {
         **os.environ,
-        "BENCH_POSTGRES": f"{server.scheme}://{server.netloc}",
+        # The server without the database: over TCP, or the embedded one's socket (?host=…).
+        "BENCH_POSTGRES": f"{server.scheme}://{server.netloc}" + (f"?{server.query}" if server.query else ""),
         "BENCH_REDIS_URL": redis_url,
         "BENCH_VAR_DIR": str(tmp_path / "var"),
     }

@@ -8,19 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from core.models import WorkerHeartbeat
-from tests.services import needs_postgres, postgres_or_skip, redis_url_or_skip
+from tests.services import test_database_url, worker_broker
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url_of_the_test_database():
-    settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
 
 
 def run_worker_until_heartbeat(tmp_path, broker_env):
@@ -28,7 +20,7 @@ def run_worker_until_heartbeat(tmp_path, broker_env):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "VAR_DIR": str(tmp_path),
-        "DATABASE_URL": database_url_of_the_test_database(),
+        "DATABASE_URL": test_database_url(),
         "WORKER_HEARTBEAT_SECONDS": "1",
         **broker_env,
     }
@@ -73,30 +65,22 @@ def run_worker_until_heartbeat(tmp_path, broker_env):
 
 
 @pytest.mark.services
-@needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_and_beat_run_the_heartbeat_on_the_embedded_file_broker(tmp_path):
-    postgres_or_skip()
+    _, broker_env = worker_broker(tmp_path, "file")
 
-    output = run_worker_until_heartbeat(tmp_path, {"CELERY_BROKER_URL": "filesystem://"})
+    output = run_worker_until_heartbeat(tmp_path, broker_env)
 
     assert WorkerHeartbeat.objects.exists(), output[-3000:]
     assert (tmp_path / "celery" / "queue").is_dir()
 
 
 @pytest.mark.services
-@needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_and_beat_run_the_heartbeat_on_redis(tmp_path):
-    postgres_or_skip()
-    redis_url = redis_url_or_skip()
-    # A database of Redis of its own, so that no other test's messages are picked up.
-    broker = redis_url.rsplit("/", 1)[0] + "/14"
-    import redis
+    _, broker_env = worker_broker(tmp_path, "redis")
 
-    redis.Redis.from_url(broker).flushdb()
-
-    output = run_worker_until_heartbeat(tmp_path, {"CELERY_BROKER_URL": broker, "REDIS_URL": redis_url})
+    output = run_worker_until_heartbeat(tmp_path, broker_env)
 
     assert WorkerHeartbeat.objects.exists(), output[-3000:]
     assert "redis://" in output

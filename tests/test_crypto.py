@@ -54,7 +54,7 @@ class Secret(models.Model):
 
 @pytest.fixture(scope="module", autouse=True)
 def secret_table(django_db_setup, django_db_blocker):
-    # Outside the per-test transaction: SQLite cannot change its schema inside one.
+    # Once for the module, outside the per-test transactions: a table only these tests use.
     with django_db_blocker.unblock():
         with connection.schema_editor() as editor:
             editor.create_model(Secret)

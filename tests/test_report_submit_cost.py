@@ -31,7 +31,7 @@ from reports.models import Report
 from tests.cases_data import new_report
 from tests.factories import UserFactory
 from tests.reporting import report_post_data
-from tests.services import redis_url_or_skip
+from tests.services import redis_db_url
 from tests.test_alerts_reliability import webhook_receiver
 
 pytestmark = pytest.mark.django_db
@@ -230,11 +230,13 @@ def _request(address="203.0.113.7"):
 
 
 @pytest.fixture
-def redis_cache():
-    redis_url_or_skip()
+def redis_cache(settings):
+    """The production cache: Redis (REDIS_URL's, or one this test session started)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_db_url(9)}
+    }
     cache = caches["default"]
-    if not isinstance(cache, RedisCache):
-        pytest.skip("the cache is not Redis (CACHE_REDIS_URL / REDIS_URL unset)")
+    assert isinstance(cache, RedisCache)
     cache.clear()
     return cache
 
