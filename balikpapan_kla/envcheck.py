@@ -16,7 +16,7 @@ import environ
 
 TRUE_WORDS = {"1", "true", "yes", "on", "ya"}
 FALSE_WORDS = {"0", "false", "no", "off", "tidak"}
-SUPPORTED_DATABASE_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+SUPPORTED_DATABASE_ENGINES = {"django.db.backends.postgresql"}
 
 
 def fail(name: str, problem_id: str, problem_en: str) -> None:
@@ -97,7 +97,7 @@ class StrictEnv:
     def database(self, name: str, *, default: str) -> dict:
         value = self.raw(name) or default
         config = {}
-        if value.startswith(("postgres://", "postgresql://", "sqlite://")):
+        if value.startswith(("postgres://", "postgresql://")):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -107,8 +107,8 @@ class StrictEnv:
         if config.get("ENGINE") not in SUPPORTED_DATABASE_ENGINES:
             fail(
                 name,
-                "bukan URL PostgreSQL atau SQLite yang sah (contoh: postgres://user@host:5432/nama)",
-                "is not a valid PostgreSQL or SQLite URL (e.g. postgres://user@host:5432/name)",
+                "bukan URL PostgreSQL yang sah; hanya PostgreSQL yang didukung (contoh: postgres://user@host:5432/nama)",
+                "is not a valid PostgreSQL URL; only PostgreSQL is supported (e.g. postgres://user@host:5432/name)",
             )
         return config
 

@@ -9,7 +9,6 @@ Model.objects.raw(), so the ORM stays the one place the SQL comes from.
 
 from collections.abc import Callable
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.query import RawQuerySet
 
@@ -22,17 +21,16 @@ class PreparedQuery:
 
     def __init__(self, build: Callable[..., QuerySet]):
         self._build = build
-        self._sql: dict[str, tuple[type, str]] = {}  # by database vendor
+        self._sql: tuple[type, str] | None = None
 
     def __call__(self, *values) -> RawQuerySet:
         if any(value is None or isinstance(value, list | tuple | set) for value in values):
             raise ValueError("a prepared query takes single values, never None or a list")
-        prepared = self._sql.get(connection.vendor)
-        if prepared is None:
+        if self._sql is None:
             queryset = self._build(*values)
             sql, params = queryset.query.sql_with_params()
             if tuple(params) != values:
                 raise ValueError(f"the queryset's parameters {params!r} are not the values {values!r}")
-            prepared = self._sql[connection.vendor] = (queryset.model, sql)
-        model, sql = prepared
+            self._sql = (queryset.model, sql)
+        model, sql = self._sql
         return model._default_manager.raw(sql, values)

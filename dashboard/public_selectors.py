@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils import dateformat, timezone, translation
 
@@ -158,12 +158,16 @@ def _by_violence(period: Period) -> dict:
         .annotate(n=Count("report", distinct=True))
         .order_by()
     )
-    # Case.violence_types is a JSON list; containment lookups do not work on SQLite, so the
-    # lists (no identities, a few hundred a year) are read in one query and counted here.
-    cases = dict.fromkeys(SIMFONI_CATEGORIES, 0)
-    for forms in _cases(period).values_list("violence_types", flat=True):
-        for category in {SIMFONI_VIOLENCE.get(code, "lainnya") for code in forms}:
-            cases[category] += 1
+    # Case.violence_types is a JSON list: a case counts once in each category one of its forms
+    # belongs to (`?|`); a form outside SIMFONI_VIOLENCE counts as "lainnya", as _simfoni has it.
+    forms_of = {category: [] for category in SIMFONI_CATEGORIES}
+    for code, category in SIMFONI_VIOLENCE.items():
+        forms_of[category].append(code)
+    in_category = {category: Q(violence_types__has_any_keys=codes) for category, codes in forms_of.items()}
+    in_category["lainnya"] |= ~Q(violence_types__contained_by=list(SIMFONI_VIOLENCE))
+    cases = _cases(period).aggregate(
+        **{category: Count("pk", filter=condition) for category, condition in in_category.items()}
+    )
     return {
         "rows": [
             {

@@ -2,25 +2,20 @@
 
 Every function costs a fixed number of queries whatever the number of reports, cases or
 children, and reads a fixed number of rows: counts, shares and percentiles are computed in the
-database (PostgreSQL: `percentile_cont`/`percentile_disc ... WITHIN GROUP`, `jsonb_array_elements_text`
-for the forms of violence stored as a list). On another database (SQLite in quick local test runs)
-the two figures PostgreSQL computes with those functions are counted in Python from one
-`values_list` each, the same way.
+database (`percentile_cont`/`percentile_disc ... WITHIN GROUP`, `?|` on the forms of violence
+stored as a JSON list).
 
 The page reads the figures through `dashboard_cached` (a minute per user, filter and language):
 at a million reports one computation scans a year of reports several times.
 """
 
 import hashlib
-import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from statistics import median
 
 from django.core.cache import cache
-from django.db import connections
 from django.db.models import (
     Aggregate,
     Count,
@@ -64,10 +59,6 @@ CHILD_SEXES = ("L", "P", "")
 CACHE_SECONDS = 60  # the page's figures are at most this old (see dashboard_cached)
 RECOMPUTE_SECONDS = 60  # one request's claim to count them again
 KEEP_STALE_SECONDS = 240  # previous figures kept this long, for the others meanwhile
-
-
-def _on_postgresql(queryset: QuerySet) -> bool:
-    return connections[queryset.db].vendor == "postgresql"
 
 
 def year_before(day: date) -> date:
@@ -205,13 +196,6 @@ def _grouped(queryset: QuerySet, key: str) -> list[tuple]:
     return list(queryset.values(key).annotate(count=Count("pk")).values_list(key, "count"))
 
 
-def _count_violence_in_python(lists) -> Counter:
-    violence = Counter()
-    for types in lists:
-        violence.update({SIMFONI_VIOLENCE.get(kind, kind) for kind in types or []})
-    return violence
-
-
 def _cases_by_violence(cases: QuerySet[Case]) -> tuple[int, Counter]:
     """How many cases, and how many of them per form of violence in SIMFONI-PPA terms. 1 query.
 
@@ -221,10 +205,6 @@ def _cases_by_violence(cases: QuerySet[Case]) -> tuple[int, Counter]:
     one: they all check ViolenceType) would be counted as itself from the few lists holding one,
     in one more query.
     """
-    if not _on_postgresql(cases):
-        lists = list(cases.values_list("violence_types", flat=True))
-        return len(lists), _count_violence_in_python(lists)
-
     sources: dict[str, list[str]] = {}
     for kind, simfoni in SIMFONI_VIOLENCE.items():
         sources.setdefault(simfoni, []).append(kind)
@@ -241,8 +221,8 @@ def _cases_by_violence(cases: QuerySet[Case]) -> tuple[int, Counter]:
         {simfoni: figures[f"kind_{index}"] for index, simfoni in enumerate(sources) if figures[f"kind_{index}"]}
     )
     if figures["unknown"]:
-        odd = _count_violence_in_python(cases.exclude(known).values_list("violence_types", flat=True))
-        violence.update({kind: count for kind, count in odd.items() if kind not in sources})
+        for types in cases.exclude(known).values_list("violence_types", flat=True):
+            violence.update({kind for kind in types or [] if kind not in SIMFONI_VIOLENCE})
     return figures["cases"], violence
 
 
@@ -354,14 +334,6 @@ def services_summary(*, period: Period, kecamatan: Kecamatan | None) -> Services
 # --- 4. response ----------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float | None:
-    """Nearest-rank percentile: the smallest value with at least `share` of all values at or below it."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
-
-
 @dataclass(frozen=True)
 class ResponseRow:
     priority: str
@@ -417,35 +389,10 @@ class Median(_Percentile):
 
 
 class NearestRank(_Percentile):
-    """Nearest-rank percentile, as `percentile` counts it (percentile_disc is that definition)."""
+    """Nearest-rank percentile: the smallest value with at least `share` of all values at or below it."""
 
     function = "percentile_disc"
     name = "NearestRank"
-
-
-def _response_by_priority_in_python(reports: QuerySet[Report], now) -> dict[str, dict]:
-    """The same figures as response_times' PostgreSQL query, counted from the rows (other databases)."""
-    rows = reports.values_list("priority", "received_at", "acknowledged_at", "acknowledge_due_at")
-    minutes: dict[str, list[float]] = {}
-    in_time: Counter = Counter()
-    waiting_late: Counter = Counter()
-    for priority, received_at, acknowledged_at, due_at in rows:
-        minutes.setdefault(priority, [])
-        if acknowledged_at is None:
-            waiting_late[priority] += due_at < now
-            continue
-        minutes[priority].append((acknowledged_at - received_at).total_seconds() / 60)
-        in_time[priority] += acknowledged_at <= due_at
-    return {
-        priority: {
-            "acknowledged": len(values),
-            "median": median(values) if values else None,
-            "p90": percentile(values, 0.9),
-            "in_time": in_time[priority],
-            "waiting_late": waiting_late[priority],
-        }
-        for priority, values in minutes.items()
-    }
 
 
 def response_times(*, period: Period, kecamatan: Kecamatan | None, now) -> Response:
@@ -456,21 +403,18 @@ def response_times(*, period: Period, kecamatan: Kecamatan | None, now) -> Respo
     acknowledgement, how many were acknowledged in time, how many still wait past their deadline.
     """
     reports = counted_reports(period=period, kecamatan=kecamatan)
-    if _on_postgresql(reports):
-        acknowledged = Q(acknowledged_at__isnull=False)
-        minutes = _Minutes(F("acknowledged_at"), F("received_at"))
-        figures = {
-            row.pop("priority"): row
-            for row in reports.values("priority").annotate(
-                acknowledged=Count("pk", filter=acknowledged),
-                median=Median(minutes, filter=acknowledged),
-                p90=NearestRank(minutes, share=0.9, filter=acknowledged),
-                in_time=Count("pk", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))),
-                waiting_late=Count("pk", filter=Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)),
-            )
-        }
-    else:
-        figures = _response_by_priority_in_python(reports, now)
+    acknowledged = Q(acknowledged_at__isnull=False)
+    minutes = _Minutes(F("acknowledged_at"), F("received_at"))
+    figures = {
+        row.pop("priority"): row
+        for row in reports.values("priority").annotate(
+            acknowledged=Count("pk", filter=acknowledged),
+            median=Median(minutes, filter=acknowledged),
+            p90=NearestRank(minutes, share=0.9, filter=acknowledged),
+            in_time=Count("pk", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))),
+            waiting_late=Count("pk", filter=Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)),
+        )
+    }
     labels = dict(Priority.choices)
     nothing = {"acknowledged": 0, "median": None, "p90": None, "in_time": 0, "waiting_late": 0}
     priorities = list(Priority.values) + sorted(set(figures) - set(Priority.values))
@@ -482,8 +426,8 @@ def response_times(*, period: Period, kecamatan: Kecamatan | None, now) -> Respo
                 priority=priority,
                 label=str(labels.get(priority, priority)),
                 acknowledged=row["acknowledged"],
-                median_minutes=row["median"] if row["acknowledged"] else None,
-                p90_minutes=row["p90"] if row["acknowledged"] else None,
+                median_minutes=row["median"],
+                p90_minutes=row["p90"],
                 in_time=row["in_time"],
                 overdue_unacknowledged=row["waiting_late"],
             )

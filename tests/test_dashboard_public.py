@@ -11,8 +11,9 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
 
 from areas.models import Kelurahan
+from cases.models import Case
 from cases.services import report_accept
-from dashboard.public_selectors import HIDDEN, suppress_column
+from dashboard.public_selectors import HIDDEN, public_statistics, suppress_column
 from outreach.services import child_care_group_register, outreach_session_log
 from reports.choices import RejectionReason
 from reports.models import Report
@@ -226,6 +227,28 @@ def test_the_second_request_reads_the_figures_from_the_cache(client, figures):
 
     assert len(first) > 0
     assert len(second) == 0 and len(data) == 0
+
+
+def test_it_counts_a_case_once_per_simfoni_form_and_an_unlisted_form_as_lainnya(officer):
+    # "kode_lama" stands for a form no write path stores any more (an old code, say).
+    stored = [["online"]] * 3 + [["lainnya", "online"], ["kode_lama", "perundungan"], ["perundungan", "psikis"]]
+    stored += [["psikis"]] * 4 + [[]]
+    for forms in stored:
+        case = report_accept(report=new_report(violence_types=["fisik"]), acting_user=officer)
+        Case.objects.filter(pk=case.pk).update(violence_types=forms)
+
+    figures = public_statistics(year=None, today=timezone.localdate())
+
+    cases = {row["code"]: row["cases"] for row in figures["violence"]["rows"]}
+    assert cases == {
+        "fisik": "0",
+        "psikis": "6",
+        "seksual": "0",
+        "eksploitasi": "0",
+        "trafficking": "0",
+        "penelantaran": "0",
+        "lainnya": "5",
+    }
 
 
 def test_it_never_shows_a_child_a_narrative_or_a_kelurahan(client, figures):

@@ -19,12 +19,8 @@ from outreach.models import OutreachSession
 from reports.choices import Priority, Status
 from reports.models import Report
 from tests.conftest import login_as
-from tests.services import needs_postgres
 
-pytestmark = [
-    needs_postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SMALL = {"reports": 300, "cases": 60, "sessions": 50, "due": 5, "seed": 11, "force": True}
 
@@ -162,9 +158,3 @@ def test_running_twice_with_reset_gives_the_same_counts():
 def test_it_refuses_impossible_counts():
     with pytest.raises(CommandError):
         call_command("seed_volume", reports=10, cases=8, due=5, force=True)
-
-
-def test_it_refuses_anything_but_postgresql(monkeypatch):
-    monkeypatch.setattr(connection, "vendor", "sqlite")
-    with pytest.raises(CommandError, match="PostgreSQL"):
-        call_command("seed_volume", reports=10)

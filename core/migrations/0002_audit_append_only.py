@@ -18,14 +18,11 @@ DROP FUNCTION IF EXISTS core_auditevent_append_only();
 
 
 def create(apps, schema_editor):
-    # PostgreSQL is the production database; SQLite (laptop default) keeps the rule in code only.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
+    schema_editor.execute(CREATE, params=None)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+    schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):
