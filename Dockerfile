@@ -14,6 +14,7 @@ RUN DJANGO_DEBUG=false \
     FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMDAwMDAwMDA= \
     RECEIPT_CODE_SECRET=build-only-not-a-secret-build-only-not-a-secret \
     ALLOWED_HOSTS=build.invalid \
+    DATABASE_URL=postgres://build.invalid/unused \
     python manage.py collectstatic --noinput \
  && useradd --system --home /app kla && mkdir -p /app/var && chown -R kla /app/var
 USER kla

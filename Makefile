@@ -36,6 +36,7 @@ EMBEDDED_PG := $(BIN)/python tools/embedded_postgres.py
 run: $(VENV)/.local-installed
 	@$(EMBEDDED_PG) --data var/postgres -- $(MAKE) --no-print-directory serve
 
+serve: export STAFF_2FA_REQUIRED := $(STAFF_2FA_REQUIRED)
 serve:
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -48,7 +49,7 @@ serve:
 	@echo " Stop everything with Ctrl-C."
 	@echo "=================================================================="
 	@# Ctrl-C is how the demo ends: honcho's 130 is not an error.
-	STAFF_2FA_REQUIRED=$(STAFF_2FA_REQUIRED) $(BIN)/honcho -f Procfile.dev start || [ $$? -eq 130 ]
+	$(BIN)/honcho -f Procfile.dev start || [ $$? -eq 130 ]
 
 test: $(VENV)/.dev-installed
 	@$(EMBEDDED_PG) --temporary -- $(BIN)/pytest $(PYTEST_ARGS)
@@ -68,7 +69,7 @@ clean-var:
 	@echo "var/ removed: the next \`make run\` starts with fresh demo data."
 
 # Benchmarks (bench/README.md): need PostgreSQL, Redis and wrk (Debian package). `make bench` takes
-# 30-45 minutes and writes bench/results/; `make bench-smoke` takes about a minute and writes to a
+# about 15 minutes and writes bench/results/; `make bench-smoke` takes about a minute and writes to a
 # temporary directory. BENCH_POSTGRES, BENCH_REDIS_URL and BENCH_ARGS (e.g. --reuse-data) adjust them.
 .PHONY: bench bench-smoke
 bench: $(VENV)/.local-installed

@@ -110,3 +110,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Staff accounts set up two-step login (TOTP) at their first login: have an authenticator app ready.")
             )
+        else:
+            self.stdout.write(
+                _("Two-step login (TOTP) is switched off for this demo: staff log in with the password alone.")
+            )
