@@ -3,6 +3,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
+from .models import AGENCY_ROLES, Role
+
+AGENCY_ROLE_CHOICES = [role for role in Role if role in AGENCY_ROLES]
+
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
@@ -29,3 +33,16 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(validators.MaxLengthValidator(username.max_length))
+
+
+class GrantRoleForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Account"), queryset=None, to_field_name="username")
+    role = forms.ChoiceField(label=_("Role"), choices=[(role.value, role.label) for role in AGENCY_ROLE_CHOICES])
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = accounts
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user.username} · {user.get_full_name() or '—'} · {user.get_role_display()}"
+            + ("" if user.is_active else f" ({_('switched off')})")
+        )

@@ -1,16 +1,37 @@
+import logging
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from areas.models import RT
 from core.audit import audit_log
+from core.emails import send_templated_email
 from core.errors import DomainError
+from core.models import AuditEvent
 
-from .models import Role, User
+from .models import AGENCY_ROLES, Role, User
+from .selectors import failed_logins_since
+
+logger = logging.getLogger(__name__)
+
+FAILED_LOGINS_NOTIFIED = "accounts.failed_logins_notified"
+ROLE_GRANTED = "accounts.role_granted"
+
+
+def _agency_role_by_granter() -> DomainError:
+    return DomainError(
+        _("Officer, supervisor and head of agency roles are given by a supervisor or the head of agency."),
+        code="agency_role_by_granter",
+        field="role",
+    )
 
 
 @transaction.atomic
@@ -26,6 +47,8 @@ def user_create(
     acting_user: User | None,
 ) -> User:
     rts = list(rts)
+    if acting_user is not None and role in AGENCY_ROLES and not acting_user.may_grant_roles:
+        raise _agency_role_by_granter()
     if role == Role.VOLUNTEER and not rts:
         raise DomainError(
             _("An RT volunteer must be tied to at least one RT."), code="volunteer_without_rt", field="rts"
@@ -95,3 +118,157 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> TOTPDevice:
         audit_log(actor=device.user, action="accounts.totp_enrolled", target=device.user)
     device.confirmed = True
     return device
+
+
+# --- roles: separation of duties (design) ---------------------------------------------------------
+
+
+def _send_after_commit(*, name: str, to: list[str], context: dict) -> None:
+    """Email once the change is committed; a mail server that is down must not undo it."""
+
+    def send():
+        try:
+            send_templated_email(name=name, to=to, context=context)
+        except Exception:  # the audit row holds the event; the mail is a courtesy on top
+            logger.warning("accounts: could not send the %s email", name)
+
+    if to:
+        transaction.on_commit(send)
+
+
+def user_admin_refusal(*, acting_user: User, user: User | None, role: str, is_active: bool) -> DomainError | None:
+    """Why the system administrator may not give the account `user` (as stored; None for a new
+    one) this role and state in the admin site, or None when they may.
+
+    The administrator manages accounts but never decides who reads case content: they change
+    no one's role to or from an agency role (officer, supervisor, head) and not their own, and
+    never switch on an account that holds an agency role. They may create one, switched off:
+    it waits for a supervisor or the head of agency to grant the role (user_grant_role).
+    """
+    if user is None:
+        return None
+    if user.pk == acting_user.pk and role != user.role:
+        return DomainError(_("Nobody can change their own role."), code="own_role", field="role")
+    if role != user.role and (role in AGENCY_ROLES or user.role in AGENCY_ROLES):
+        return _agency_role_by_granter()
+    if role in AGENCY_ROLES and is_active and not user.is_active:
+        return DomainError(
+            _("An account with an agency role is switched on when a supervisor or the head of agency grants the role."),
+            code="agency_account_by_granter",
+            field="is_active",
+        )
+    return None
+
+
+@transaction.atomic
+def user_save_in_admin(*, acting_user: User, user: User, changed_fields: Iterable[str]) -> User:
+    """The admin site's way to save an account, with user_admin_refusal's rules. A new account
+    with an agency role is created switched off, waiting for its role to be granted."""
+    stored = User.objects.select_for_update().get(pk=user.pk) if user.pk else None
+    if stored is None and user.role in AGENCY_ROLES:
+        user.is_active = False
+    refusal = user_admin_refusal(acting_user=acting_user, user=stored, role=user.role, is_active=user.is_active)
+    if refusal is not None:
+        raise refusal
+    user.is_staff = user.role == Role.ADMIN
+    user.save()
+    audit_log(
+        actor=acting_user,
+        action="accounts.user_changed_in_admin" if stored else "accounts.user_created_in_admin",
+        target=user,
+        data={"fields": sorted(changed_fields), "role": user.role, "active": user.is_active},
+    )
+    return user
+
+
+@transaction.atomic
+def user_grant_role(*, acting_user: User | None, user: User, role: str) -> User:
+    """Give an agency account the role officer, supervisor or head of agency, and switch it on.
+
+    Only a supervisor or the head of agency grants, never to themselves; volunteers and system
+    administrators get a separate account instead. None is the operator at the server's command
+    line (`manage.py grant_role`, for the first head of agency). Every grant is audited and told
+    to the head(s) of agency by email.
+    """
+    if acting_user is not None and not acting_user.may_grant_roles:
+        raise DomainError(
+            _("Only a supervisor or the head of agency can grant roles."), code="not_a_granter", field="role"
+        )
+    if role not in AGENCY_ROLES:
+        raise DomainError(_("Choose officer, supervisor or head of agency."), code="not_an_agency_role", field="role")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if acting_user is not None and user.pk == acting_user.pk:
+        raise DomainError(_("Nobody can change their own role."), code="own_role", field="user")
+    if user.role not in AGENCY_ROLES:
+        raise DomainError(
+            _("Only agency staff accounts get these roles; ask the system administrator for a staff account."),
+            code="not_an_agency_account",
+            field="user",
+        )
+    if user.role == role and user.is_active:
+        raise DomainError(_("This account already has this role."), code="role_unchanged", field="role")
+    previous_role, was_active = user.role, user.is_active
+    user.role, user.is_active = role, True
+    user.save(update_fields=["role", "is_active"])
+    audit_log(
+        actor=acting_user,
+        action=ROLE_GRANTED,
+        target=user,
+        data={"role": role, "previous_role": previous_role, "was_active": was_active},
+    )
+    heads = User.objects.filter(role=Role.HEAD, is_active=True).exclude(email="").order_by("pk")
+    _send_after_commit(
+        name="role_granted",
+        to=list(heads.values_list("email", flat=True)),
+        context={
+            "account": user.get_full_name() or user.username,
+            "username": user.username,
+            "role": user.get_role_display(),
+            "previous_role": Role(previous_role).label,
+            "granted_by": (acting_user.get_full_name() or acting_user.username)
+            if acting_user
+            else _("The command line on the server"),
+            "link": f"{settings.SITE_URL}{reverse('accounts:roles')}",
+        },
+    )
+    return user
+
+
+# --- repeated failed logins ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_failed_logins_notify(*, username: str, now: datetime | None = None) -> int | None:
+    """Tell the owner of `username` by email that logins to their account keep failing.
+
+    Once AXES_FAILURE_LIMIT logins have failed (from any address) in the last
+    LOGIN_FAILURE_NOTICE_HOURS, and at most once in that time, so an attack that goes on sends
+    one email a day, not one per guess. Never says from where. Returns how many failures the
+    notice counted, or None when none was due. Called by accounts.lockout after each failure.
+    """
+    now = now or timezone.now()
+    user = User.objects.select_for_update().filter(username=username, is_active=True).first()
+    if user is None:
+        return None
+    since = now - timedelta(hours=settings.LOGIN_FAILURE_NOTICE_HOURS)
+    told = AuditEvent.objects.filter(
+        action=FAILED_LOGINS_NOTIFIED, target_type=User._meta.label_lower, target_id=str(user.pk), at__gt=since
+    )
+    if told.exists():
+        return None
+    failures = failed_logins_since(username=username, since=since)
+    if failures < settings.AXES_FAILURE_LIMIT:
+        return None
+    audit_log(actor=None, action=FAILED_LOGINS_NOTIFIED, target=user, data={"failures": failures})
+    _send_after_commit(
+        name="failed_logins",
+        to=[user.email] if user.email else [],
+        context={
+            "name": user.get_full_name() or user.username,
+            "username": user.username,
+            "failures": failures,
+            "hours": settings.LOGIN_FAILURE_NOTICE_HOURS,
+            "login_url": f"{settings.SITE_URL}{reverse('accounts:login')}",
+        },
+    )
+    return failures

@@ -9,4 +9,5 @@ urlpatterns = [
     path("verifikasi/", views.verify, name="verify"),
     path("2fa/pasang/", views.totp_setup, name="totp_setup"),
     path("keluar/", views.LogoutView.as_view(), name="logout"),
+    path("peran/", views.roles, name="roles"),
 ]

@@ -237,13 +237,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "Balikpapan KLA"
+# Lockout is no weapon (accounts/lockout.py): failures count per (username, address), so a
+# guesser slows down only their own address; each further lockout of the pair lasts twice as
+# long, up to LOGIN_COOLOFF_MAX. An address may try LOGIN_ADDRESS_USERNAME_LIMIT usernames, not
+# counting those that logged in from it before (an office behind one NAT address).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
-# Either too many failures for one account or from one address locks out for a while.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "accounts.lockout.login_cool_off"
+AXES_HANDLER = "accounts.lockout.LoginThrottleHandler"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each pair's failures expire with its own cool-off
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # earlier lockouts (growing cool-off) and failures (notices)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while locked neither count nor extend
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+LOGIN_COOLOFF_BASE = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
+LOGIN_COOLOFF_MAX = timedelta(hours=env.int("LOGIN_COOLOFF_MAX_HOURS", default=24, minimum=1))
+LOGIN_LOCKOUT_MEMORY = timedelta(days=7)  # lockouts older than this no longer lengthen the next
+LOGIN_ADDRESS_USERNAME_LIMIT = env.int("LOGIN_ADDRESS_USERNAME_LIMIT", default=10, minimum=2)
+LOGIN_FAILURE_NOTICE_HOURS = 24  # the owner hears of repeated failures at most once in this time
 # Idle timeout: every request renews the session, an idle one ends after 30 minutes.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -103,6 +103,8 @@ EXPECTED = {
     "akun/verifikasi/": (None, "302 302 302 302 302 302 302 302"),
     "akun/2fa/pasang/": (None, "302 302 302 302 302 302 302 302"),
     "akun/keluar/": (None, "405 405 405 405 405 405 405 405"),
+    # staff roles are granted by supervisors and the head of agency, never the system administrator
+    "akun/peran/": (None, "302 403 403 403 403 200 200 403"),
     # --- API: GET on reports/ is the staff inbox (POST is the anonymous submission); status and
     # messages are the reporter's POST-only endpoints
     "api/v1/reports/": (None, "403 403 403 200 200 200 403 403"),

@@ -77,6 +77,24 @@ def test_it_asks_an_enrolled_officer_for_the_code_at_every_login(client, officer
     assert client.get(INBOX).status_code == 200
 
 
+@pytest.mark.parametrize("enrolled", [True, False])
+def test_it_gives_the_session_a_new_id_once_the_second_factor_is_proven(client, officer, enrolled):
+    if enrolled:
+        device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    log_in(client, "petugas")
+    second_step = reverse("accounts:verify" if enrolled else "accounts:totp_setup")
+    if not enrolled:
+        client.get(second_step)
+        device = TOTPDevice.objects.get(user=officer)
+    before = client.session.session_key
+
+    assert client.post(second_step, {"token": current_code(device)}).status_code == 302
+
+    assert client.session.session_key != before
+    assert not Session.objects.filter(session_key=before).exists(), "the old id opens nothing"
+    assert client.get(INBOX).status_code == 200
+
+
 def test_it_never_redirects_to_another_host_after_login(client, officer):
     device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
     log_in(client, "petugas")
@@ -125,7 +143,7 @@ def test_it_rejects_a_wrong_password_with_a_clear_message(client, officer):
     assert client.get(STAFF_HOME).status_code == 302
 
 
-def test_it_locks_an_account_after_five_failed_logins_even_for_the_right_password(client, officer):
+def test_it_locks_an_address_after_five_failed_logins_on_one_account_even_for_the_right_password(client, officer):
     for _ in range(5):
         log_in(client, "petugas", "wrong-password")
 

@@ -1,0 +1,18 @@
+from datetime import datetime
+
+from axes.models import AccessFailureLog
+from django.db.models import QuerySet
+
+from .models import AGENCY_ROLES, User
+
+
+def failed_logins_since(*, username: str, since: datetime) -> int:
+    """Failed logins on this username, from any address, since `since`. Tries refused during a
+    lockout are not recorded by django-axes, so they are not counted."""
+    return AccessFailureLog.objects.filter(username=username, attempt_time__gt=since).count()
+
+
+def agency_accounts() -> QuerySet[User]:
+    """Officers, supervisors and heads of agency, switched on or waiting for their role to be
+    granted (the system administrator creates them switched off)."""
+    return User.objects.filter(role__in=AGENCY_ROLES).order_by("-is_active", "role", "username")
