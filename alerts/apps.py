@@ -7,3 +7,10 @@ class AlertsConfig(AppConfig):
 
     name = "alerts"
     verbose_name = _("Alerts")
+
+    def ready(self):
+        from core.health import register_degradation_check
+
+        from .health import alerts_readiness
+
+        register_degradation_check("alerts", alerts_readiness)

@@ -85,6 +85,16 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.alert_id}:{self.recipient_id}:{self.channel}"
 
+    @property
+    def state(self) -> str:
+        """What staff are shown: "sent", "failed" (given up), "retrying" (waiting after a failed
+        attempt), "sending" (a worker has it) or "waiting". alerts.health counts the same way."""
+        if self.status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
+            return self.status
+        if self.attempts and self.last_error:
+            return "retrying"
+        return "sending" if self.status == DeliveryStatus.SENDING else "waiting"
+
 
 class NotificationPreference(models.Model):
     """The channels a staff member wants; email and in-app are on by default."""

@@ -14,7 +14,8 @@ from reports.choices import Priority, Status
 from reports.models import Report
 
 from .content import TITLES
-from .models import Alert, Channel, Delivery, DeliveryStatus
+from .health import AlertingStatus, alerting_status
+from .models import Alert, AlertKind, Channel, Delivery, DeliveryStatus
 
 # The people alerts are for: an administrator or a volunteer is never a recipient.
 ALERT_READERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD})
@@ -54,11 +55,38 @@ def notification_list(*, user: User) -> QuerySet[Delivery]:
     )
 
 
-def unread_notification_count(*, user: User) -> int:
-    return _in_app_delivered(user).filter(read_at__isnull=True).count()
+# Warned on every staff page when alerts are not going out: the people alerts are for, who
+# would otherwise wait for a message that does not come, and the administrator, who can bring
+# the worker back. Not volunteers: they are never told of a report.
+ALERT_WATCHERS = ALERT_READERS | {Role.ADMIN}
+
+
+def staff_alert_status(*, user: User, now: datetime) -> AlertingStatus:
+    """Whether alerts are going out, and in `also_counted` the person's unread in-app
+    notifications (0 for an administrator, who receives none): one query for both."""
+    unread = _in_app_delivered(user).filter(read_at__isnull=True) if user.role in ALERT_READERS else None
+    return alerting_status(now=now, also_count=unread)
 
 
 # --- the alerts about one report or case ---------------------------------------------------------
+
+
+def _deliveries_with_state() -> Prefetch:
+    """An alert's deliveries with what `Delivery.state` and the pages show of each (who, which
+    channel, when sent, attempts, next try, the last error, which names no one), by recipient."""
+    deliveries = Delivery.objects.select_related("recipient").only(
+        "alert_id",
+        "channel",
+        "status",
+        "attempts",
+        "sent_at",
+        "next_attempt_at",
+        "last_error",
+        "recipient__username",
+        "recipient__first_name",
+        "recipient__last_name",
+    )
+    return Prefetch("deliveries", queryset=deliveries.order_by("recipient__username", "channel", "pk"))
 
 
 @dataclass(frozen=True)
@@ -80,23 +108,10 @@ def alert_history(*, report: Report | None = None, case: Case | None = None) -> 
     report's acknowledger is the one the report page already shows, loaded once)."""
     if (report is None) == (case is None):
         raise ValueError("alert_history needs exactly one of report or case")
-    deliveries = Delivery.objects.select_related("recipient").only(
-        "alert_id",
-        "channel",
-        "status",
-        "attempts",
-        "sent_at",
-        "last_error",
-        "recipient__username",
-        "recipient__first_name",
-        "recipient__last_name",
-    )
     alerts = Alert.objects.filter(report=report) if report is not None else Alert.objects.filter(case=case)
     entries = [
         HistoryEntry(alert=alert, title=str(TITLES[alert.kind]()))
-        for alert in alerts.order_by("-created_at", "-pk").prefetch_related(
-            Prefetch("deliveries", queryset=deliveries.order_by("recipient__username", "channel", "pk"))
-        )
+        for alert in alerts.order_by("-created_at", "-pk").prefetch_related(_deliveries_with_state())
     ]
     if report is None:
         return AlertHistory(entries=entries, is_report=False)
@@ -111,6 +126,8 @@ def alert_history(*, report: Report | None = None, case: Case | None = None) -> 
 # --- reports overdue on the escalation ladder -----------------------------------------------------
 
 LEVELS = (1, 2, 3)
+# The alert each step of the ladder raises (alerts.services: report_alert_new, LADDER).
+LEVEL_KINDS = {1: AlertKind.NEW_REPORT, 2: AlertKind.ESCALATION_SUPERVISOR, 3: AlertKind.ESCALATION_HEAD}
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,7 @@ class OverdueReport:
     report: Report
     level: int
     late: timedelta
+    alert: Alert | None  # the one its level raised, with its deliveries; None if not raised (yet)
 
 
 def _past(step: str, now: datetime) -> Q:
@@ -141,18 +159,28 @@ def _place_on_ladder(report: Report, now: datetime) -> OverdueReport:
         level = 1
     # Late since the first deadline it missed: the acknowledgement deadline, unless a longer
     # one was configured (DARURAT_ACK_HOURS...) and the supervisor's time came first.
-    return OverdueReport(report=report, level=level, late=now - min(report.acknowledge_due_at, supervisor_time))
+    return OverdueReport(
+        report=report,
+        level=level,
+        late=now - min(report.acknowledge_due_at, supervisor_time),
+        alert=next((alert for alert in report.ladder_alerts if alert.kind == LEVEL_KINDS[level]), None),
+    )
 
 
 def overdue_reports(*, now: datetime) -> dict[int, list[OverdueReport]]:
     """Reports nobody has acknowledged in time, by the step of the ladder they have reached,
     each in its highest one (1: past the acknowledgement deadline; 2: past the supervisor's
-    time; 3: past the head's), the longest waiting first. One query for all three levels."""
+    time; 3: past the head's), the longest waiting first, each with the alert of its step and
+    that alert's deliveries. Three queries for all three levels: reports, alerts, deliveries."""
+    alerts = Alert.objects.filter(kind__in=LEVEL_KINDS.values()).only("report_id", "kind", "level", "created_at")
     reports = (
         Report.objects.filter(status=Status.NEW, acknowledged_at__isnull=True)
         .filter(Q(acknowledge_due_at__lt=now) | _past("supervisor", now) | _past("head", now))
         .select_related("kelurahan")
         .only("uuid", "received_at", "priority", "acknowledge_due_at", "kelurahan__name")
+        .prefetch_related(
+            Prefetch("alerts", queryset=alerts.prefetch_related(_deliveries_with_state()), to_attr="ladder_alerts")
+        )
         .order_by("received_at", "pk")
     )
     levels: dict[int, list[OverdueReport]] = {level: [] for level in LEVELS}

@@ -123,10 +123,20 @@ LEVEL_TITLES = {
     2: gettext_lazy("Escalated to the supervisors"),
     3: gettext_lazy("Escalated to the head of agency"),
 }
+# Who each step alerts; whether the alert reached them is each row's, from its deliveries.
 LEVEL_HELP = {
-    1: gettext_lazy("The officers on duty were told when the report arrived."),
-    2: gettext_lazy("Not acknowledged in the supervisor's time: supervisors have been alerted."),
-    3: gettext_lazy("Still not acknowledged in the head's time: the head of agency has been alerted."),
+    1: gettext_lazy(
+        "The officers on duty (or else the supervisors) are alerted when a report arrives; each row shows "
+        "whether the alert reached them."
+    ),
+    2: gettext_lazy(
+        "Not acknowledged in the supervisor's time: the supervisors are alerted; each row shows whether the "
+        "alert reached them."
+    ),
+    3: gettext_lazy(
+        "Still not acknowledged in the head's time: the head of agency is alerted; each row shows whether the "
+        "alert reached them."
+    ),
 }
 
 
@@ -139,6 +149,7 @@ class OverdueRow:
     kelurahan: str
     received_at: datetime
     late: str
+    alert: Alert | None  # with its deliveries; None: not raised (yet)
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,7 @@ def overdue(request):
                     kelurahan=item.report.kelurahan.name,
                     received_at=item.report.received_at,
                     late=duration_in_words(item.late),
+                    alert=item.alert,
                 )
                 for item in items
             ],

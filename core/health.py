@@ -1,11 +1,20 @@
-"""Readiness checks: each answers None when healthy or a short reason when not."""
+"""Readiness checks. Each of CHECKS answers None when healthy or a short reason when not: a
+failure makes /readyz answer 503. Degradations (a stale worker, and what apps register) leave
+the site serving but name what has stopped."""
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Max
 
 from balikpapan_kla.celery import app as celery_app
+
+from .models import WorkerHeartbeat
 
 
 def check_database() -> str | None:
@@ -43,3 +52,37 @@ def check_broker() -> str | None:
 
 
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+
+
+# --- degraded: the site serves, but something it promises has stopped --------------------------
+
+
+def worker_degradation(last_beat: datetime | None, *, now: datetime) -> str | None:
+    """Why the Celery worker (or beat, which schedules the heartbeat) looks gone, if it does.
+
+    One definition for /readyz and for the apps that warn their users (alerts' staff banner)."""
+    if last_beat is None:
+        return "worker_never_seen"
+    if now - last_beat > timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS):
+        return "worker_stale"
+    return None
+
+
+def worker_last_beat() -> datetime | None:
+    return WorkerHeartbeat.objects.aggregate(last=Max("beat_at"))["last"]
+
+
+@dataclass(frozen=True)
+class Degradation:
+    reasons: list[str]  # machine-readable names, e.g. "alerts_pending"; empty when all is well
+    details: dict  # JSON-ready figures that explain them
+
+
+# Filled by apps in AppConfig.ready(): core imports no app, yet /readyz reports on what the apps
+# promise (alerts going out). Each check takes `now`, runs only when the database answers, and
+# must be cheap: it runs on every probe.
+DEGRADATION_CHECKS: dict[str, Callable[..., Degradation]] = {}
+
+
+def register_degradation_check(name: str, check: Callable[..., Degradation]) -> None:
+    DEGRADATION_CHECKS[name] = check

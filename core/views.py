@@ -11,7 +11,6 @@ from accounts.models import Role
 
 from . import health
 from .decorators import anonymous_page
-from .models import WorkerHeartbeat
 
 
 @anonymous_page
@@ -68,14 +67,30 @@ def healthz(request):
 @never_cache
 @require_GET
 def readyz(request):
+    """503 "fail" when the database, cache or broker is down: this process cannot serve.
+
+    200 "degraded" when it can serve but something it promises has stopped: the worker is gone,
+    or alerts are stuck or failing. Still 200 on purpose: a load balancer that reads only the
+    status code must keep this web process taking reports (they are stored, and go out once the
+    worker is back); monitoring reads "status" and "degraded" in the body. Not cached: a few
+    index reads per probe, and a cached answer would hide a recovery or a new failure."""
     failed = {name: reason for name, check in health.CHECKS.items() if (reason := check()) is not None}
     body = {
         "status": "fail" if failed else "ok",
         "checks": {name: failed.get(name, "ok") for name in health.CHECKS},
         "failed": sorted(failed),
+        "degraded": [],
     }
     if "database" not in failed:
-        last = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
-        # Informational: a worker may legitimately be starting; it does not fail readiness.
-        body["worker_last_seen_seconds"] = None if last is None else int((timezone.now() - last).total_seconds())
+        now = timezone.now()
+        last = health.worker_last_beat()
+        body["worker_last_seen_seconds"] = None if last is None else int((now - last).total_seconds())
+        if reason := health.worker_degradation(last, now=now):
+            body["degraded"].append(reason)
+        for name, check in health.DEGRADATION_CHECKS.items():
+            degradation = check(now=now)
+            body[name] = degradation.details
+            body["degraded"] += degradation.reasons
+        if body["degraded"] and not failed:
+            body["status"] = "degraded"
     return JsonResponse(body, status=503 if failed else 200)

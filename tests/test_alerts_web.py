@@ -1,5 +1,6 @@
-"""The staff pages of alerts: notifications and their counter, preferences, overdue reports, and
-the alert history on the report and case pages."""
+"""The staff pages of alerts: notifications and their counter, preferences, overdue reports, the
+alert history on the report and case pages, and the warning on every staff page when alerts are
+not going out."""
 
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from alerts.models import AlertKind, Channel, Delivery, DeliveryStatus, Notifica
 from alerts.preferences import notification_preferences_save
 from cases import services as cs
 from core.errors import DomainError
-from core.models import AuditEvent
+from core.models import AuditEvent, WorkerHeartbeat
 from reports.models import Report
 from reports.services import report_acknowledge
 from tests.cases_data import new_report
@@ -44,6 +45,17 @@ def on_duty(officer):
     officer.save()
     NotificationPreference.objects.create(user=officer, on_duty=True)
     return officer
+
+
+@pytest.fixture
+def smtp_down(monkeypatch):
+    """Every email fails as an unreachable mail server would: retried, then given up."""
+    from alerts import channels
+
+    def down(recipient, content):
+        raise channels.ChannelError("smtp down")
+
+    monkeypatch.setitem(channels.SENDERS, "email", down)
 
 
 def deliver_everything():
@@ -384,26 +396,23 @@ def test_it_shows_the_overdue_reports_in_the_same_number_of_queries_for_3_or_20(
             move_back(new_report(), hours=(2, 80, 130)[number % 3], due_hours=1)
 
     add(3)
+    services.escalation_sweep(now=timezone.now())
     few = count_queries(client, OVERDUE)
     add(17)
+    services.escalation_sweep(now=timezone.now())
+    deliver_everything()
     many = count_queries(client, OVERDUE)
 
     assert few == many
-    # Session, user and TOTP device; the overdue reports (one query for all levels); the counter;
-    # the session save (3 with its savepoint).
-    assert many <= 8
+    # Session, user and TOTP device; the overdue reports, their alerts and those alerts' deliveries
+    # (three queries for all levels); the counter; the session save (3 with its savepoint).
+    assert many <= 10
 
 
 # --- the alert history on the report and case pages ----------------------------------------------
 
 
-def test_it_shows_the_alerts_and_deliveries_on_the_report_page(client, on_duty, supervisor, monkeypatch):
-    from alerts import channels
-
-    def down(recipient, content):
-        raise channels.ChannelError("smtp down")
-
-    monkeypatch.setitem(channels.SENDERS, "email", down)
+def test_it_shows_the_alerts_and_deliveries_on_the_report_page(client, on_duty, supervisor, smtp_down):
     report = reports_delivered(1)[0]
     login_as(client, supervisor)
 
@@ -412,9 +421,10 @@ def test_it_shows_the_alerts_and_deliveries_on_the_report_page(client, on_duty, 
 
     entries = response.context["alert_history"].entries
     assert [entry.title for entry in entries] == ["New report"]
-    deliveries = {(d.channel, d.status, d.attempts, d.last_error) for d in entries[0].alert.deliveries.all()}
-    assert deliveries == {("in_app", "sent", 1, ""), ("email", "pending", 1, "smtp down")}
-    assert "Alerts sent" in html and "Delivered" in html and "Waiting" in html and "smtp down" in html
+    deliveries = {(d.channel, d.state, d.attempts, d.last_error) for d in entries[0].alert.deliveries.all()}
+    assert deliveries == {("in_app", "sent", 1, ""), ("email", "retrying", 1, "smtp down")}
+    assert "Alerts and whether they arrived" in html
+    assert "<strong>Retrying: 1 attempt failed</strong>, next try " in html and "(last error: smtp down)" in html
     assert on_duty.get_full_name() in html
     assert "Not acknowledged yet" in html
 
@@ -458,3 +468,208 @@ def test_it_keeps_the_report_and_case_pages_to_a_fixed_number_of_queries_as_aler
 
     assert count_queries(client, report_url) == report_before
     assert count_queries(client, case_url) == case_before
+
+
+def test_it_shows_a_delivery_given_up_as_failed_with_its_last_error(client, on_duty, supervisor, smtp_down, settings):
+    settings.ALERT_MAX_ATTEMPTS = 2
+    report = reports_delivered(1)[0]
+    email = Delivery.objects.get(alert__report=report, channel=Channel.EMAIL)
+    services.delivery_send(delivery_id=email.pk, now=timezone.now() + timedelta(hours=1))
+    login_as(client, supervisor)
+
+    html = html_of(client.get(reverse("triage:report", args=[report.uuid])))
+
+    assert (
+        '<strong class="error">Failed after 2 attempts</strong></span> <span class="small">(last error: smtp down)'
+        in html
+    )
+    assert "Retrying" not in html and "next try" not in html
+
+
+def test_it_shows_when_each_delivery_was_sent(client, on_duty, supervisor):
+    report = reports_delivered(1)[0]
+    sent_at = timezone.localtime(Delivery.objects.get(alert__report=report, channel=Channel.EMAIL).sent_at)
+    login_as(client, supervisor)
+
+    html = html_of(client.get(reverse("triage:report", args=[report.uuid])))
+
+    assert html.count(f'<span class="delivery-state delivery-sent">Delivered {sent_at:%-d %B %Y, %H:%M}</span>') == 2
+    assert "last error" not in html
+
+
+def test_it_shows_a_delivery_nobody_has_tried_yet_as_waiting(client, on_duty, supervisor):
+    report = new_report()
+    login_as(client, supervisor)
+
+    html = html_of(client.get(reverse("triage:report", args=[report.uuid])))
+
+    assert html.count('<span class="delivery-state delivery-waiting">Waiting to be sent</span>') == 2
+    assert "Delivered" not in html
+
+
+def test_it_keeps_the_report_page_to_a_fixed_number_of_queries_whatever_the_delivery_states(
+    client, on_duty, supervisor, smtp_down, settings
+):
+    report = reports_delivered(1)[0]
+    login_as(client, supervisor)
+    url = reverse("triage:report", args=[report.uuid])
+    before = count_queries(client, url)
+
+    settings.ALERT_MAX_ATTEMPTS = 2
+    move_back(report, hours=200)
+    services.escalation_sweep(now=timezone.now())
+    services.alert_raise(key="test:head", kind=AlertKind.ESCALATION_HEAD, level=3, recipients=[on_duty], report=report)
+    deliver_everything()  # email retried, in-app sent
+    deliver_everything_due(now=timezone.now() + timedelta(hours=1))  # some email given up
+
+    states = set(Delivery.objects.filter(alert__report=report).values_list("status", flat=True))
+    assert states == {DeliveryStatus.SENT, DeliveryStatus.FAILED}
+    assert count_queries(client, url) == before
+
+
+def deliver_everything_due(*, now):
+    for delivery_id in services.due_deliveries(now=now):
+        services.delivery_send(delivery_id=delivery_id, now=now)
+
+
+# --- the escalation page: whether each step's alert reached anyone ---------------------------------
+
+
+def test_it_shows_on_the_escalation_page_whether_the_alert_of_each_level_reached_its_recipients(
+    client, on_duty, supervisor, head, smtp_down, settings
+):
+    settings.ALERT_MAX_ATTEMPTS = 2
+    supervisor.first_name, supervisor.last_name = "Sari", "Koordinator"
+    supervisor.save()
+    level1, level2, level3, unescalated = (new_report() for _ in range(4))
+    move_back(level1, hours=2, due_hours=1)
+    move_back(level2, hours=80)
+    move_back(level3, hours=130)
+    services.escalation_sweep(now=timezone.now())
+    move_back(unescalated, hours=80)  # past the supervisor's time, but the sweep has not run since
+    deliver_everything()
+    head_email = Delivery.objects.get(alert__report=level3, alert__level=3, channel=Channel.EMAIL)
+    services.delivery_send(delivery_id=head_email.pk, now=timezone.now() + timedelta(hours=1))
+    login_as(client, supervisor)
+
+    response = client.get(OVERDUE)
+    html = html_of(response)
+
+    rows = {row.reference: row for level in response.context["levels"] for row in level.rows}
+    assert rows[level1.reference].alert.kind == AlertKind.NEW_REPORT
+    assert rows[level2.reference].alert.kind == AlertKind.ESCALATION_SUPERVISOR
+    assert rows[level3.reference].alert.kind == AlertKind.ESCALATION_HEAD
+    assert rows[unescalated.reference].alert is None
+
+    def states(report):
+        return {(d.recipient.username, d.channel, d.state) for d in rows[report.reference].alert.deliveries.all()}
+
+    assert states(level1) == {("petugas", "email", "retrying"), ("petugas", "in_app", "sent")}
+    assert states(level2) == {("koordinator", "email", "retrying"), ("koordinator", "in_app", "sent")}
+    assert states(level3) == {("kepala", "email", "failed"), ("kepala", "in_app", "sent")}
+    assert "Sari Koordinator · Email: <span" in html and "Retrying: 1 attempt failed" in html
+    assert "Failed after 2 attempts" in html and "(last error: smtp down)" in html
+    assert "No alert raised yet: nobody active to tell, or the escalation has not run." in html
+    assert "have been alerted" not in html and "were told" not in html
+
+
+def test_it_says_on_the_escalation_page_when_a_raised_alert_had_nobody_with_a_channel(client, supervisor):
+    notification_preferences_save(
+        user=supervisor, email=False, webhook=False, in_app=False, on_duty=False, acting_user=supervisor
+    )
+    report = new_report()
+    move_back(report, hours=2, due_hours=1)
+    login_as(client, supervisor)
+
+    html = html_of(client.get(OVERDUE))
+
+    assert "Nobody was told: no active staff member in that role, or none with a channel chosen." in html
+
+
+# --- alerts not going out: the warning on every staff page ----------------------------------------
+
+WARNING = "Alerts are not going out."
+
+
+def beat(*, seconds_ago=0):
+    """A worker's heartbeat `seconds_ago`, as core.tasks.record_heartbeat writes it."""
+    WorkerHeartbeat.objects.update_or_create(
+        name="worker-1", defaults={"beat_at": timezone.now() - timedelta(seconds=seconds_ago)}
+    )
+
+
+def staff_page(client, user) -> str:
+    login_as(client, user)
+    response = client.get(reverse("core:staff_home"), follow=True)
+    assert response.status_code == 200
+    return html_of(response)
+
+
+@pytest.mark.parametrize("persona", ["officer", "supervisor", "head", "sysadmin"])
+def test_it_warns_staff_on_every_page_when_no_worker_has_ever_run(client, request, persona):
+    html = staff_page(client, request.getfixturevalue(persona))
+
+    assert WARNING in html
+    assert "No background worker has run yet: nothing is sent and nothing is escalated." in html
+    assert "look at the report inbox yourself, and tell the system administrator" in html
+
+
+def test_it_does_not_warn_volunteers_who_are_never_told_of_a_report(client, volunteer):
+    assert WARNING not in staff_page(client, volunteer)
+
+
+def test_it_shows_no_warning_while_the_worker_beats_and_alerts_go_out(client, on_duty, supervisor, smtp_down):
+    beat(seconds_ago=settings.WORKER_STALE_AFTER_SECONDS - 10)
+    reports_delivered(1)  # the email failed once and will be retried: not yet a reason to warn
+    new_report()  # raised a moment ago, not sent yet
+
+    assert WARNING not in staff_page(client, supervisor)
+
+
+def test_it_warns_when_the_worker_stopped_beating(client, supervisor):
+    beat(seconds_ago=settings.WORKER_STALE_AFTER_SECONDS + 60)
+
+    html = staff_page(client, supervisor)
+
+    minutes = (settings.WORKER_STALE_AFTER_SECONDS + 60) // 60
+    assert WARNING in html and f"The background worker last ran {minutes} minutes ago" in html
+
+
+def test_it_warns_of_alerts_waiting_past_the_threshold(client, on_duty, supervisor):
+    beat()
+    report = new_report()
+    Delivery.objects.filter(alert__report=report).update(
+        created_at=timezone.now() - timedelta(minutes=settings.ALERT_STUCK_AFTER_MINUTES, seconds=1)
+    )
+
+    html = staff_page(client, supervisor)
+
+    assert WARNING in html and "2 alerts have waited more than 3 minutes to be sent." in html
+
+
+def test_it_warns_of_alerts_given_up_recently_but_not_long_ago(client, on_duty, supervisor, smtp_down, settings):
+    settings.ALERT_MAX_ATTEMPTS = 1
+    beat()
+    reports_delivered(1)
+
+    assert "1 alert could not be delivered in the last 60 minutes." in staff_page(client, supervisor)
+
+    Delivery.objects.filter(status=DeliveryStatus.FAILED).update(claimed_at=timezone.now() - timedelta(minutes=61))
+    assert WARNING not in staff_page(client, supervisor)
+
+
+def test_it_warns_in_indonesian_by_default(client, supervisor):
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+
+    html = staff_page(client, supervisor)
+
+    assert "Pemberitahuan tidak terkirim." in html
+    assert "Worker latar belakang belum pernah berjalan" in html
+
+
+def test_it_spends_one_query_on_the_counter_and_the_warning_of_an_administrator(client, sysadmin):
+    login_as(client, sysadmin)
+
+    queries = delivery_queries(client, reverse("core:staff_home"))
+
+    assert len(queries) == 1 and "core_workerheartbeat" in queries[0]
