@@ -5,6 +5,7 @@ an embedded file broker and local-memory cache under var/, email written to file
 secret and ALLOWED_HOSTS must be given, or the process stops naming the variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -152,6 +153,12 @@ CELERY_BROKER_URL = env.url(
     schemes=("redis", "rediss", "filesystem", "memory", "amqp"),
 )
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The folders below are the whole address; a host, meaningless here, keeps kombu from
+    # warning "No hostname was supplied" at every connection. Celery reads the variable itself,
+    # ahead of these settings, so it gets the same value.
+    CELERY_BROKER_URL = "filesystem://localhost/"
+    if os.environ.get("CELERY_BROKER_URL"):
+        os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
     _queue_dir, _control_dir = VAR_DIR / "celery" / "queue", VAR_DIR / "celery" / "control"
     _queue_dir.mkdir(parents=True, exist_ok=True)
     _control_dir.mkdir(parents=True, exist_ok=True)
@@ -430,7 +437,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    # Expected outcomes are one short line at most (core/logfilters.py): a 4xx answer is its
+    # access line, a task that failed on the database, broker or network one ERROR line.
+    "filters": {
+        "client_errors_at_debug": {"()": "core.logfilters.ClientErrorsAt", "level": "DEBUG"},
+        "client_errors_at_info": {"()": "core.logfilters.ClientErrorsAt", "level": "INFO"},
+        "task_failure_one_line": {"()": "core.logfilters.TaskFailureOneLine"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.raw("LOG_LEVEL") or "INFO"},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Without Django's own handlers: its records reach the console once, not twice under
+        # DEBUG, and no error mail carries a request's headers and address.
+        "django": {"level": "INFO"},
+        "django.request": {"filters": ["client_errors_at_debug"]},
+        "django.security.csrf": {"filters": ["client_errors_at_debug"]},
+        "django.server": {"propagate": True, "filters": ["client_errors_at_info"]},  # runserver's access line
+        # axes names the client's address in every failure and lockout line; its tables and the
+        # owner's notice (accounts/lockout.py) keep what happened.
+        "axes": {"level": "ERROR"},
+        "celery.app.trace": {"filters": ["task_failure_one_line"]},
+    },
 }
