@@ -35,9 +35,10 @@ class LoginForm(AuthenticationForm):
         username.validators.append(validators.MaxLengthValidator(username.max_length))
 
 
-class GrantRoleForm(forms.Form):
+class AgencyAccountForm(forms.Form):
+    """An agency account chosen from `accounts` (accounts.selectors.agency_accounts)."""
+
     user = forms.ModelChoiceField(label=_("Account"), queryset=None, to_field_name="username")
-    role = forms.ChoiceField(label=_("Role"), choices=[(role.value, role.label) for role in AGENCY_ROLE_CHOICES])
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,3 +47,11 @@ class GrantRoleForm(forms.Form):
             f"{user.username} · {user.get_full_name() or '—'} · {user.get_role_display()}"
             + ("" if user.is_active else f" ({_('switched off')})")
         )
+
+
+class GrantRoleForm(AgencyAccountForm):
+    role = forms.ChoiceField(label=_("Role"), choices=[(role.value, role.label) for role in AGENCY_ROLE_CHOICES])
+
+
+class ResetLoginForm(AgencyAccountForm):
+    prefix = "reset"

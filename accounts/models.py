@@ -37,6 +37,9 @@ class User(AbstractUser):
         verbose_name=_("RTs"),
         help_text=_("The RTs an RT volunteer works in."),
     )
+    # Set by accounts.services.user_reset_login: the password opens only the page where the owner
+    # chooses their own (accounts.views.password_choose), never a session.
+    password_is_temporary = models.BooleanField(_("temporary password"), default=False)
 
     objects = KlaUserManager()
 

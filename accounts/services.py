@@ -1,4 +1,5 @@
 import logging
+import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -18,12 +19,16 @@ from core.errors import DomainError
 from core.models import AuditEvent
 
 from .models import AGENCY_ROLES, Role, User
-from .selectors import failed_logins_since
+from .selectors import failed_logins_since, head_emails
 
 logger = logging.getLogger(__name__)
 
 FAILED_LOGINS_NOTIFIED = "accounts.failed_logins_notified"
 ROLE_GRANTED = "accounts.role_granted"
+LOGIN_RESET = "accounts.login_reset"
+PASSWORD_CHOSEN = "accounts.password_chosen"  # noqa: S105 (an audit action, not a password)
+# No 0/o, 1/l/i: the temporary password is read out or copied by hand. 16 of 31 signs ≈ 79 bits.
+_TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 (the signs, not a password)
 
 
 def _agency_role_by_granter() -> DomainError:
@@ -160,14 +165,40 @@ def user_admin_refusal(*, acting_user: User, user: User | None, role: str, is_ac
     return None
 
 
+def user_login_admin_refusal(*, user: User) -> DomainError | None:
+    """Why the system administrator may not set this account's password, username or email, nor
+    add, change or delete its second factor (TOTP device), in the admin site, or None when they may.
+
+    Whoever controls these logs in as the account: for an officer, supervisor or head of agency
+    that would let the administrator read case content. Their login is reset by a supervisor or
+    the head of agency instead (user_reset_login); volunteers and administrators stay the
+    administrator's to manage.
+    """
+    if user.role in AGENCY_ROLES:
+        return DomainError(
+            _(
+                "The login of an officer, supervisor or head of agency is reset by a supervisor or the head "
+                "of agency, on the staff roles page."
+            ),
+            code="login_by_granter",
+        )
+    return None
+
+
 @transaction.atomic
 def user_save_in_admin(*, acting_user: User, user: User, changed_fields: Iterable[str]) -> User:
-    """The admin site's way to save an account, with user_admin_refusal's rules. A new account
-    with an agency role is created switched off, waiting for its role to be granted."""
+    """The admin site's way to save an account, with the rules of user_admin_refusal and
+    user_login_admin_refusal. A new account with an agency role is created switched off, waiting
+    for its role to be granted, and without a password: the administrator must never know one
+    (its first login is set up with user_reset_login)."""
     stored = User.objects.select_for_update().get(pk=user.pk) if user.pk else None
     if stored is None and user.role in AGENCY_ROLES:
         user.is_active = False
+        user.set_unusable_password()
     refusal = user_admin_refusal(acting_user=acting_user, user=stored, role=user.role, is_active=user.is_active)
+    if refusal is None and stored is not None:
+        login_changed = any(getattr(user, name) != getattr(stored, name) for name in ("username", "email", "password"))
+        refusal = user_login_admin_refusal(user=stored) if login_changed else None
     if refusal is not None:
         raise refusal
     user.is_staff = user.role == Role.ADMIN
@@ -216,10 +247,9 @@ def user_grant_role(*, acting_user: User | None, user: User, role: str) -> User:
         target=user,
         data={"role": role, "previous_role": previous_role, "was_active": was_active},
     )
-    heads = User.objects.filter(role=Role.HEAD, is_active=True).exclude(email="").order_by("pk")
     _send_after_commit(
         name="role_granted",
-        to=list(heads.values_list("email", flat=True)),
+        to=head_emails(),
         context={
             "account": user.get_full_name() or user.username,
             "username": user.username,
@@ -231,6 +261,113 @@ def user_grant_role(*, acting_user: User | None, user: User, role: str) -> User:
             "link": f"{settings.SITE_URL}{reverse('accounts:roles')}",
         },
     )
+    return user
+
+
+@transaction.atomic
+def totp_device_save_in_admin(*, acting_user: User, device: TOTPDevice, changed_fields: Iterable[str]) -> TOTPDevice:
+    """The admin site's way to add or change a second factor, never one of an account that
+    user_login_admin_refusal protects (neither the device's owner before nor after the change)."""
+    stored = TOTPDevice.objects.select_for_update().select_related("user").get(pk=device.pk) if device.pk else None
+    for owner in [device.user, stored.user] if stored else [device.user]:
+        if refusal := user_login_admin_refusal(user=owner):
+            raise refusal
+    device.save()
+    audit_log(
+        actor=acting_user,
+        action="accounts.totp_device_changed_in_admin" if stored else "accounts.totp_device_added_in_admin",
+        target=device.user,
+        data={"device": device.pk, "fields": sorted(changed_fields)},
+    )
+    return device
+
+
+@transaction.atomic
+def totp_device_delete_in_admin(*, acting_user: User, device: TOTPDevice) -> None:
+    """The admin site's way to remove a second factor, with user_login_admin_refusal's rule."""
+    device = TOTPDevice.objects.select_for_update().select_related("user").get(pk=device.pk)
+    if refusal := user_login_admin_refusal(user=device.user):
+        raise refusal
+    device_id = device.pk
+    device.delete()
+    audit_log(
+        actor=acting_user,
+        action="accounts.totp_device_deleted_in_admin",
+        target=device.user,
+        data={"device": device_id},
+    )
+
+
+def _temporary_password() -> str:
+    return "-".join("".join(secrets.choice(_TEMPORARY_PASSWORD_ALPHABET) for _i in range(4)) for _j in range(4))
+
+
+@transaction.atomic
+def user_reset_login(*, acting_user: User, user: User) -> str:
+    """Give an agency account a new temporary password and remove its second factor; return the
+    password, which is stored only as a hash: the caller shows it once.
+
+    The temporary password opens nothing but the page where the owner chooses their own
+    (user_password_choose); at the next login they set up their authenticator app again. Only a
+    supervisor or the head of agency resets, never their own login, and only the logins of
+    officers, supervisors and heads (the system administrator keeps the others). Sessions open
+    on the account end with the old password. Every reset is audited and emailed to the owner
+    and the head(s) of agency, so a reset nobody asked for is seen.
+    """
+    if not acting_user.may_grant_roles:
+        raise DomainError(
+            _("Only a supervisor or the head of agency can reset a login."), code="not_a_granter", field="user"
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pk == acting_user.pk:
+        raise DomainError(_("Nobody can reset their own login."), code="own_login", field="user")
+    if user.role not in AGENCY_ROLES:
+        raise DomainError(
+            _("Only the logins of officers, supervisors and heads of agency are reset here."),
+            code="not_an_agency_account",
+            field="user",
+        )
+    password = _temporary_password()
+    user.set_password(password)
+    user.password_is_temporary = True
+    user.save(update_fields=["password", "password_is_temporary"])
+    devices_removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    audit_log(actor=acting_user, action=LOGIN_RESET, target=user, data={"devices_removed": devices_removed})
+    owner = [user.email] if user.email else []
+    _send_after_commit(
+        name="login_reset",
+        to=owner + [email for email in head_emails() if email not in owner],
+        context={
+            "account": user.get_full_name() or user.username,
+            "username": user.username,
+            "reset_by": acting_user.get_full_name() or acting_user.username,
+            "link": f"{settings.SITE_URL}{reverse('accounts:roles')}",
+        },
+    )
+    return password
+
+
+@transaction.atomic
+def user_password_choose(*, user: User, password: str) -> User:
+    """The owner of a temporary password (user_reset_login) replaces it with their own."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.password_is_temporary:
+        raise DomainError(
+            _("This password has already been replaced. Log in with your own password."),
+            code="password_not_temporary",
+        )
+    if user.check_password(password):
+        raise DomainError(
+            _("Choose a password of your own, not the temporary one."), code="password_unchanged", field="password"
+        )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="weak_password", field="password") from exc
+    user.set_password(password)
+    user.password_is_temporary = False
+    user.save(update_fields=["password", "password_is_temporary"])
+    audit_log(actor=user, action=PASSWORD_CHOSEN, target=user)
     return user
 
 

@@ -10,4 +10,6 @@ urlpatterns = [
     path("2fa/pasang/", views.totp_setup, name="totp_setup"),
     path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("peran/", views.roles, name="roles"),
+    path("peran/atur-ulang-masuk/", views.login_reset, name="login_reset"),
+    path("sandi-baru/", views.password_choose, name="password_choose"),
 ]

@@ -6,12 +6,16 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,8 +23,12 @@ from core.errors import DomainError
 
 from . import selectors, services
 from .decorators import login_and_second_factor_required
-from .forms import GrantRoleForm, LoginForm, TokenForm
+from .forms import GrantRoleForm, LoginForm, ResetLoginForm, TokenForm
 from .models import ROLE_GRANTERS
+
+# The account whose temporary password was just typed, and a hash of that password: it lets
+# password_choose open for that account until the password changes.
+TEMPORARY_LOGIN = "accounts_temporary_login"
 
 
 def _safe_next(request, default="core:staff_home"):
@@ -37,6 +45,12 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
+        if user.password_is_temporary:
+            # A temporary password (services.user_reset_login) logs nobody in: it opens only the
+            # page where the owner chooses their own. New session id, so a planted one gets nothing.
+            self.request.session.cycle_key()
+            self.request.session[TEMPORARY_LOGIN] = {"user": user.pk, "hash": user.get_session_auth_hash()}
+            return redirect("accounts:password_choose")
         failures = selectors.failed_logins_since(
             username=user.get_username(), since=user.last_login or user.date_joined
         )
@@ -131,8 +145,7 @@ def totp_setup(request):
 def roles(request):
     """Supervisors and the head of agency grant officer, supervisor and head roles (design:
     separation of duties; the system administrator only prepares the account)."""
-    accounts = selectors.agency_accounts()
-    form = GrantRoleForm(request.POST or None, accounts=accounts.exclude(pk=request.user.pk))
+    form = GrantRoleForm(request.POST or None, accounts=selectors.agency_accounts().exclude(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_grant_role(
@@ -147,7 +160,59 @@ def roles(request):
                 % {"username": user.username, "role": user.get_role_display()},
             )
             return redirect("accounts:roles")
-    return render(request, "accounts/roles.html", {"form": form, "accounts": accounts})
+    return _roles_page(request, grant_form=form)
+
+
+@never_cache
+@login_and_second_factor_required(roles=ROLE_GRANTERS)
+@require_POST
+def login_reset(request):
+    """A supervisor or the head of agency gives another agency account a temporary password and
+    removes its second factor; the password is shown on this answer only (stored as a hash, never emailed)."""
+    form = ResetLoginForm(request.POST, accounts=selectors.agency_accounts().exclude(pk=request.user.pk))
+    if form.is_valid():
+        try:
+            password = services.user_reset_login(acting_user=request.user, user=form.cleaned_data["user"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return render(
+                request, "accounts/login_reset_done.html", {"account": form.cleaned_data["user"], "password": password}
+            )
+    return _roles_page(request, reset_form=form)
+
+
+def _roles_page(request, *, grant_form=None, reset_form=None):
+    others = selectors.agency_accounts().exclude(pk=request.user.pk)
+    context = {
+        "form": grant_form or GrantRoleForm(accounts=others),
+        "reset_form": reset_form or ResetLoginForm(accounts=others),
+        "accounts": selectors.agency_accounts(),
+    }
+    return render(request, "accounts/roles.html", context)
+
+
+@never_cache
+@sensitive_post_parameters()
+def password_choose(request):
+    """Right after a login with a temporary password: the owner chooses their own, then logs in
+    with it (and sets up their authenticator app again, as user_reset_login removed it)."""
+    pending = request.session.get(TEMPORARY_LOGIN, {})
+    user = selectors.account_with_temporary_password(pk=pending.get("user"))
+    if user is None or not constant_time_compare(user.get_session_auth_hash(), pending.get("hash", "")):
+        request.session.pop(TEMPORARY_LOGIN, None)
+        return redirect("accounts:login")
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_password_choose(user=user, password=form.cleaned_data["new_password1"])
+        except DomainError as exc:
+            form.add_error("new_password1", exc.message)
+        else:
+            del request.session[TEMPORARY_LOGIN]
+            messages.success(request, _("Your password is set. Log in with it; then set up your authenticator app."))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_choose.html", {"form": form, "account": user})
 
 
 class LogoutView(auth_views.LogoutView):

@@ -105,6 +105,10 @@ EXPECTED = {
     "akun/keluar/": (None, "405 405 405 405 405 405 405 405"),
     # staff roles are granted by supervisors and the head of agency, never the system administrator
     "akun/peran/": (None, "302 403 403 403 403 200 200 403"),
+    # ... and they reset another agency account's login (POST-only); a temporary password opens only
+    # sandi-baru/, where its owner chooses their own: without one, everybody is sent to the login page
+    "akun/peran/atur-ulang-masuk/": (None, "302 403 403 403 403 405 405 403"),
+    "akun/sandi-baru/": (None, "302 302 302 302 302 302 302 302"),
     # --- API: GET on reports/ is the staff inbox (POST is the anonymous submission); status and
     # messages are the reporter's POST-only endpoints
     "api/v1/reports/": (None, "403 403 403 200 200 200 403 403"),
