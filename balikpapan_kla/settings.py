@@ -369,6 +369,8 @@ REPORT_SUBMIT_RATE_CLIENT = env.raw("REPORT_SUBMIT_RATE_CLIENT") or "10/h"
 # so in a minute window nothing could be refused until 600 had committed, and a flood queued
 # behind them for seconds; a one-second window sheds the excess at once (issue 9, overload).
 REPORT_SUBMIT_RATE_GLOBAL = env.raw("REPORT_SUBMIT_RATE_GLOBAL") or "10/s"
+# Wrong receipt codes only (a right one is given back): per client, then one more try; for
+# everybody, then only clients without a wrong code are looked up (core.ratelimit.guess_try).
 RECEIPT_GUESS_RATE_CLIENT = env.raw("RECEIPT_GUESS_RATE_CLIENT") or "10/15m"
 RECEIPT_GUESS_RATE_GLOBAL = env.raw("RECEIPT_GUESS_RATE_GLOBAL") or "600/m"
 REPORT_MESSAGE_RATE_CLIENT = env.raw("REPORT_MESSAGE_RATE_CLIENT") or "30/h"

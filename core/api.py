@@ -1,4 +1,7 @@
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.signals import got_request_exception
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers, status
@@ -18,18 +21,34 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         key = exc.field or "non_field_errors"
         return Response({key: [{"message": str(exc.message), "code": exc.code}]}, status=status.HTTP_400_BAD_REQUEST)
+    # Raised by Django while the parser reads the body; without these, Django's HTML 400 page.
     if isinstance(exc, RequestDataTooBig):
-        # Raised by request.body when the parser reads it; without this, Django's HTML 400 page.
-        detail = _("The request is too large.")
-        return Response(
-            {"detail": detail, "code": "request_too_large"}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-        )
+        detail = {"detail": _("The request is too large."), "code": "request_too_large"}
+        return Response(detail, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, TooManyFieldsSent):
+        return Response({"detail": _("The request is too large."), "code": "too_many_fields"}, status=400)
+    if isinstance(exc, TooManyFilesSent):
+        message = _("Too many files were sent at once. Please send fewer files.")
+        return Response({"non_field_errors": [{"message": message, "code": "too_many_files"}]}, status=400)
     if isinstance(exc, ValidationError):
         details = exc.get_full_details()
         if isinstance(details, list):
             details = {"non_field_errors": details}
         return Response(details, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None and not settings.DEBUG:
+        response = _server_error(exc, context["request"]._request)
+    return response
+
+
+def _server_error(exc, request) -> Response:
+    """A fault of ours still gets a JSON answer, and is reported as Django reports any other
+    (got_request_exception, which the test client re-raises; the django.request error log)."""
+    got_request_exception.send(sender=None, request=request)
+    detail = _("Something went wrong on our side. Please try again in a moment.")
+    response = Response({"detail": detail, "code": "server_error"}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request, exception=exc)
+    return response
 
 
 # Shared OpenAPI descriptions of the answers every staff API gives the same way.

@@ -15,6 +15,7 @@ from django.db.models import Max
 from balikpapan_kla.celery import app as celery_app
 
 from .models import WorkerHeartbeat
+from .ratelimit import last_store_failure
 
 
 def check_database() -> str | None:
@@ -86,3 +87,21 @@ DEGRADATION_CHECKS: dict[str, Callable[..., Degradation]] = {}
 
 def register_degradation_check(name: str, check: Callable[..., Degradation]) -> None:
     DEGRADATION_CHECKS[name] = check
+
+
+# Kept for as long as a reporter who met the fallback could still be waiting on it.
+RATE_LIMIT_STORE_RECENT_SECONDS = 300
+
+
+def rate_limit_store_degradation(*, now: datetime) -> Degradation:
+    """The rate-limit store (the cache Redis) failed lately in this process: reports were still
+    taken, counted against limits kept in process memory (core.ratelimit)."""
+    failed_at = last_store_failure()
+    if failed_at is None:
+        return Degradation(reasons=[], details={"store_failed_seconds_ago": None})
+    ago = max(0, int(now.timestamp() - failed_at))
+    reasons = ["rate_limit_store_failing"] if ago <= RATE_LIMIT_STORE_RECENT_SECONDS else []
+    return Degradation(reasons=reasons, details={"store_failed_seconds_ago": ago})
+
+
+register_degradation_check("rate_limits", rate_limit_store_degradation)

@@ -11,8 +11,26 @@ request's memory is bounded whatever it sends.
 from io import BytesIO
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http.multipartparser import MultiPartParserError
+
+# What Django raises while reading a body it will not read (more than DATA_UPLOAD_MAX_NUMBER_FILES
+# files or DATA_UPLOAD_MAX_NUMBER_FIELDS fields, more than DATA_UPLOAD_MAX_MEMORY_SIZE outside
+# files, a broken multipart body), and turns into its bare English "Bad Request (400)" page.
+UNREADABLE_BODY_ERRORS = (TooManyFilesSent, TooManyFieldsSent, RequestDataTooBig, MultiPartParserError)
+
+
+def unreadable_post(request) -> Exception | None:
+    """Read the posted form now: None if it could be read, else the error, so that the view
+    can answer in the user's language (its request.POST and FILES are then empty)."""
+    try:
+        request.POST  # noqa: B018 (reading is the point)
+        request.FILES  # noqa: B018
+    except UNREADABLE_BODY_ERRORS as error:
+        return error
+    return None
 
 
 class BoundedMemoryUploadHandler(FileUploadHandler):

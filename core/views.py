@@ -67,21 +67,26 @@ def healthz(request):
 @never_cache
 @require_GET
 def readyz(request):
-    """503 "fail" when the database, cache or broker is down: this process cannot serve.
+    """503 "fail" when the database is down: this process cannot keep a report.
 
-    200 "degraded" when it can serve but something it promises has stopped: the worker is gone,
-    or alerts are stuck or failing. Still 200 on purpose: a load balancer that reads only the
+    200 "degraded" when it can serve but something it promises has stopped: the cache or the
+    broker is unreachable, the worker is gone, alerts are stuck or failing, the rate-limit store
+    failed lately. Still 200 on purpose: a load balancer that reads only the
     status code must keep this web process taking reports (they are stored, and go out once the
     worker is back); monitoring reads "status" and "degraded" in the body. Not cached: a few
     index reads per probe, and a cached answer would hide a recovery or a new failure."""
     failed = {name: reason for name, check in health.CHECKS.items() if (reason := check()) is not None}
+    # Only the database stops this process from taking reports. Without the cache, limits are
+    # counted in process memory (core.ratelimit); without the broker, alerts wait in the database
+    # for the sweep. Both are named, as "degraded", so that no reporter is turned away for them.
+    cannot_serve = "database" in failed
     body = {
-        "status": "fail" if failed else "ok",
+        "status": "fail" if cannot_serve else "ok",
         "checks": {name: failed.get(name, "ok") for name in health.CHECKS},
         "failed": sorted(failed),
-        "degraded": [],
+        "degraded": [f"{name}_unreachable" for name in sorted(failed) if name != "database"],
     }
-    if "database" not in failed:
+    if not cannot_serve:
         now = timezone.now()
         last = health.worker_last_beat()
         body["worker_last_seen_seconds"] = None if last is None else int((now - last).total_seconds())
@@ -91,6 +96,6 @@ def readyz(request):
             degradation = check(now=now)
             body[name] = degradation.details
             body["degraded"] += degradation.reasons
-        if body["degraded"] and not failed:
+        if body["degraded"]:
             body["status"] = "degraded"
-    return JsonResponse(body, status=503 if failed else 200)
+    return JsonResponse(body, status=503 if cannot_serve else 200)

@@ -1,3 +1,4 @@
+from django.core.exceptions import TooManyFilesSent
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -14,8 +15,10 @@ from cases.api import ReportListAPI
 from core.api import ERRORS_400, ErrorDetailSerializer, FlatListField
 from core.decorators import is_cross_site_post
 from core.parsers import JSONParser
+from core.ratelimit import guess_right
 
 from . import services, wording
+from .attachments import too_many_files
 from .choices import (
     CHILD_AGE_MAX,
     MESSAGE_MAX_LENGTH,
@@ -37,15 +40,17 @@ from .selectors import (
     report_status_by_receipt_code,
     rt_in_kelurahan,
 )
-from .views import MESSAGES, RECEIPT_GUESSES, TOO_MANY_SUBMISSIONS, limited
+from .views import MESSAGES, TOO_MANY_SUBMISSIONS, limited, receipt_guess
 
 
 def _error(detail: str, code: str, http_status: int) -> Response:
     return Response({"detail": detail, "code": code}, status=http_status)
 
 
-def _too_many() -> Response:
-    return _error(_("Too many tries in a short time. Wait 15 minutes and try again."), "rate_limited", 429)
+def _too_many(wait: int) -> Response:
+    response = _error(wording.too_many_tries(wait), "rate_limited", 429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _not_found() -> Response:
@@ -66,6 +71,11 @@ class AnonymousAPIView(APIView):
         if is_cross_site_post(request):
             raise PermissionDenied
 
+    def handle_exception(self, exc):
+        if isinstance(exc, TooManyFilesSent):  # more files than Django reads at all: the usual refusal
+            exc = too_many_files()
+        return super().handle_exception(exc)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         add_never_cache_headers(response)
@@ -85,6 +95,7 @@ class ErrorSerializer(serializers.Serializer):
 
 CROSS_SITE_403 = OpenApiResponse(ErrorDetailSerializer, description="Sent by a browser from another site's page.")
 MALFORMED_400 = OpenApiResponse(ErrorDetailSerializer, description="A body that does not parse as its Content-Type.")
+TOO_LARGE_413 = OpenApiResponse(ErrorSerializer, description="A body larger than the server reads.")
 
 
 @extend_schema_field({"type": "string", "minLength": NARRATIVE_MIN_LENGTH, "maxLength": NARRATIVE_MAX_LENGTH})
@@ -104,6 +115,17 @@ class MessageOutputSerializer(serializers.Serializer):
         if hasattr(message, "attachment_count"):
             return message.attachment_count
         return message.attachments.count()
+
+
+NOT_SAVED_FIELD = serializers.ListField(
+    child=serializers.IntegerField(min_value=1),
+    source="files_not_saved",
+    help_text="Positions (from 1) of the files that could not be stored; what was sent is kept without them.",
+)
+
+
+class MessageAddedSerializer(MessageOutputSerializer):
+    attachments_not_saved = NOT_SAVED_FIELD
 
 
 class ReportSubmitAPI(AnonymousAPIView):
@@ -185,6 +207,7 @@ class ReportSubmitAPI(AnonymousAPIView):
         receipt_code = serializers.CharField(help_text="16 digits. Shown only in this answer; keep it.")
         status = serializers.ChoiceField(PublicStatus.choices)
         next_step = serializers.CharField()
+        attachments_not_saved = NOT_SAVED_FIELD
 
     @extend_schema(
         operation_id="report_submit",
@@ -193,15 +216,14 @@ class ReportSubmitAPI(AnonymousAPIView):
             201: OutputSerializer,
             400: ERRORS_400,
             403: CROSS_SITE_403,
+            413: TOO_LARGE_413,
             429: ErrorSerializer,
         },
         summary="Submit a report (anonymous)",
     )
     def post(self, request):
         if wait := limited(request, TOO_MANY_SUBMISSIONS, increment=False):
-            response = _too_many()
-            response["Retry-After"] = str(wait)
-            return response
+            return _too_many(wait)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         submitted = services.report_submit(
@@ -215,6 +237,7 @@ class ReportSubmitAPI(AnonymousAPIView):
             "receipt_code": submitted.receipt_code,
             "status": submitted.report.public_status,
             "next_step": wording.next_step(submitted.report.priority),
+            "files_not_saved": submitted.files_not_saved,
         }
         return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)
 
@@ -224,15 +247,16 @@ class ReceiptCodeSerializer(serializers.Serializer):
 
 
 def _report_for_code(view, selector=report_by_receipt_code):
-    """(what selector found, None) or (None, error response); failures count against the guess
-    limits."""
-    if limited(view.request, RECEIPT_GUESSES, increment=False):
-        return None, _too_many()
-    report = selector(view.posted("receipt_code"))
-    if report is None:
-        limited(view.request, RECEIPT_GUESSES, increment=True)
-        return None, _not_found()
-    return report, None
+    """(what selector found, None) or (None, error response); only wrong codes count against the
+    guess limits (views.receipt_guess)."""
+    guess = receipt_guess(view.request)
+    if not guess.allowed:
+        return None, _too_many(guess.wait)
+    found = selector(view.posted("receipt_code"))
+    if found is None:
+        return None, _too_many(guess.wait) if guess.wait else _not_found()
+    guess_right(guess)
+    return found, None
 
 
 class ReportStatusAPI(AnonymousAPIView):
@@ -278,10 +302,11 @@ class ReportMessageAPI(AnonymousAPIView):
         operation_id="report_message_add",
         request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
         responses={
-            201: MessageOutputSerializer,
+            201: MessageAddedSerializer,
             400: ERRORS_400,
             403: CROSS_SITE_403,
             404: ErrorSerializer,
+            413: TOO_LARGE_413,
             429: ErrorSerializer,
         },
         summary="Reply to the agency, by receipt code",
@@ -290,8 +315,8 @@ class ReportMessageAPI(AnonymousAPIView):
         report, error = _report_for_code(self)
         if error:
             return error
-        if limited(request, MESSAGES, increment=True):
-            return _too_many()
+        if wait := limited(request, MESSAGES, increment=True):
+            return _too_many(wait)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.report_message_add(
@@ -300,4 +325,4 @@ class ReportMessageAPI(AnonymousAPIView):
             files=serializer.validated_data["attachments"],
             acting_user=None,
         )
-        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
+        return Response(MessageAddedSerializer(message).data, status=status.HTTP_201_CREATED)

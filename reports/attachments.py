@@ -71,19 +71,25 @@ def prepare_attachments(files: Sequence[UploadedFile]) -> list[PreparedAttachmen
 
     The cheap checks (how many, how big) run on every file before any image is decoded.
     """
-    max_files = settings.REPORT_ATTACHMENT_MAX_FILES
-    if len(files) > max_files:
-        raise _refusal(
-            ngettext(
-                "You can send only %(max)s file. Please remove some and try again.",
-                "You can send up to %(max)s files. Please remove some and try again.",
-                max_files,
-            ),
-            code="too_many_attachments",
-            max=max_files,
-        )
+    if len(files) > settings.REPORT_ATTACHMENT_MAX_FILES:
+        raise too_many_files()
     contents = _read_uploads(files)
     return [_prepare(data, position) for position, data in enumerate(contents, start=1)]
+
+
+def too_many_files() -> DomainError:
+    """The refusal of more files than REPORT_ATTACHMENT_MAX_FILES, also for a request with more
+    than Django reads at all (DATA_UPLOAD_MAX_NUMBER_FILES)."""
+    max_files = settings.REPORT_ATTACHMENT_MAX_FILES
+    return _refusal(
+        ngettext(
+            "You can send only %(max)s file. Please remove some and try again.",
+            "You can send up to %(max)s files. Please remove some and try again.",
+            max_files,
+        ),
+        code="too_many_attachments",
+        max=max_files,
+    )
 
 
 def _read_uploads(files: Sequence[UploadedFile]) -> list[bytes]:

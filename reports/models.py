@@ -229,6 +229,10 @@ class ReportMessage(models.Model):
     body = EncryptedTextField(_("message"))
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
+    # Not stored: set by report_message_add on the message it returns, the positions (from 1) of
+    # files that could not be stored, so that the sender can be told.
+    files_not_saved: tuple[int, ...] = ()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("message")

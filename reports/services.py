@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from .receipt import new_receipt_code, receipt_hash
 
 ATTACHMENT_FOLDER = "reports"
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class ReportInput:
@@ -64,6 +67,7 @@ class ReportInput:
 class SubmittedReport:
     report: Report
     receipt_code: str
+    files_not_saved: tuple[int, ...] = ()  # positions (from 1) of files that could not be stored
 
 
 def report_input_errors(data: ReportInput, *, today: date) -> dict[str, list[str]]:
@@ -87,12 +91,24 @@ def report_input_errors(data: ReportInput, *, today: date) -> dict[str, list[str
 
 @contextmanager
 def _files_on_disk(prepared: Sequence[PreparedAttachment]):
-    """Encrypt the files to disk; remove them again if the block that records them fails."""
+    """Encrypt the files to disk; remove them again if the block that records them fails.
+
+    Yields (stored, positions not saved): a file that cannot be written (disk full, storage
+    missing or read-only) is left out and named by its position (from 1), rather than losing
+    the report or message it came with.
+    """
     stored: list[tuple[PreparedAttachment, str]] = []
+    not_saved: list[int] = []
     try:
-        for attachment in prepared:
-            stored.append((attachment, save_encrypted(attachment.data, folder=ATTACHMENT_FOLDER)))
-        yield stored
+        for position, attachment in enumerate(prepared, start=1):
+            try:
+                stored.append((attachment, save_encrypted(attachment.data, folder=ATTACHMENT_FOLDER)))
+            except OSError as exc:
+                logger.error(
+                    "Attachment %s of %s could not be stored, kept without it: %s", position, len(prepared), exc
+                )
+                not_saved.append(position)
+        yield stored, tuple(not_saved)
     except BaseException:
         for _attachment, name in stored:
             delete_quietly(name)
@@ -120,7 +136,8 @@ def report_submit(
     """Store a new report and return it with its receipt code, which exists nowhere else.
 
     Files are checked before anything is written and encrypted to disk next to the
-    transaction; if anything fails, the files are removed and no row remains.
+    transaction; if anything fails, the files are removed and no row remains. A file that
+    cannot be written does not cost the report: it is kept without it (files_not_saved).
     """
     if (channel == Channel.VOLUNTEER) != (acting_user is not None and acting_user.role == Role.VOLUNTEER):
         raise DomainError(_("Only an RT volunteer submits on someone's behalf."), code="volunteer_channel")
@@ -145,7 +162,7 @@ def report_submit(
     code = new_receipt_code()
     while Report.objects.filter(receipt_hash=receipt_hash(code)).exists():  # 1 in 10^16, but never twice
         code = new_receipt_code()
-    with _files_on_disk(prepared) as stored, transaction.atomic():
+    with _files_on_disk(prepared) as (stored, not_saved), transaction.atomic():
         report = Report.objects.create(
             receipt_hash=receipt_hash(code),
             channel=channel,
@@ -180,16 +197,24 @@ def report_submit(
             actor=acting_user,
             action="reports.submitted",
             target=report,
-            data={"channel": channel, "priority": decision.priority, "attachments": len(stored)},
+            data={
+                "channel": channel,
+                "priority": decision.priority,
+                "attachments": len(stored),
+                "attachments_not_saved": len(not_saved),
+            },
         )
         report_alert_new(report)
-    return SubmittedReport(report=report, receipt_code=code)
+    return SubmittedReport(report=report, receipt_code=code, files_not_saved=not_saved)
 
 
 def report_message_add(
     *, report: Report, body: str, files: Sequence[UploadedFile] = (), acting_user: User | None
 ) -> ReportMessage:
-    """A message on a report: from the reporter (acting_user None, known by the code) or staff."""
+    """A message on a report: from the reporter (acting_user None, known by the code) or staff.
+
+    Files that cannot be written are left out, and the returned message's files_not_saved
+    names them."""
     if acting_user is not None:
         require_triage_role(acting_user)
     body = body.strip()
@@ -206,7 +231,7 @@ def report_message_add(
             field="attachments",
         )
     prepared = prepare_attachments(files)
-    with _files_on_disk(prepared) as stored, transaction.atomic():
+    with _files_on_disk(prepared) as (stored, not_saved), transaction.atomic():
         message = ReportMessage.objects.create(
             report=report,
             author_kind=AuthorKind.REPORTER if acting_user is None else AuthorKind.STAFF,
@@ -218,8 +243,14 @@ def report_message_add(
             actor=acting_user,
             action="reports.message_added",
             target=report,
-            data={"message": message.pk, "attachments": len(stored), "by": message.author_kind},
+            data={
+                "message": message.pk,
+                "attachments": len(stored),
+                "attachments_not_saved": len(not_saved),
+                "by": message.author_kind,
+            },
         )
+    message.files_not_saved = not_saved
     return message
 
 

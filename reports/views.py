@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -9,9 +10,11 @@ from accounts.decorators import login_and_second_factor_required
 from accounts.models import Role
 from core.decorators import anonymous_page
 from core.errors import DomainError
-from core.ratelimit import limit_wait
+from core.ratelimit import GuessTry, guess_right, guess_try, limit_wait
+from core.uploads import unreadable_post
 
 from . import blank_form, services, wording
+from .attachments import too_many_files
 from .choices import Channel
 from .forms import ReceiptCodeForm, ReplyForm, ReportForm
 from .receipt import format_receipt_code
@@ -33,11 +36,41 @@ MESSAGES = {"group": "reports.message", "client_rate": "REPORT_MESSAGE_RATE_CLIE
 def limited(request, limits, *, increment) -> int:
     """core.ratelimit with the rates read from settings now (tests and operators change them):
     0 when not limited, else the seconds until it is worth trying again (for Retry-After)."""
-    rates = {key: getattr(settings, limits[key]) if limits[key] else None for key in ("client_rate", "global_rate")}
-    return limit_wait(request, group=limits["group"], increment=increment, **rates)
+    return limit_wait(request, group=limits["group"], increment=increment, **_rates(limits))
+
+
+def receipt_guess(request) -> GuessTry:
+    """A try at a receipt code, counted before the code is looked up (core.ratelimit.guess_try);
+    guess_right gives it back when the code was right."""
+    return guess_try(request, group=RECEIPT_GUESSES["group"], **_rates(RECEIPT_GUESSES))
+
+
+def _rates(limits) -> dict[str, str | None]:
+    return {key: getattr(settings, limits[key]) if limits[key] else None for key in ("client_rate", "global_rate")}
+
+
+def _post_refusal(request) -> tuple[str, int] | None:
+    """Why a post could not be read at all, in the reporter's words, with the HTTP status; None
+    when it could. What was typed is lost then: Django stops reading before the fields."""
+    error = unreadable_post(request)
+    if error is None:
+        return None
+    if isinstance(error, TooManyFilesSent):
+        return str(too_many_files().message), 400
+    message = _("What you sent is too large or could not be read. Please shorten it and send it again.")
+    return message, 413 if isinstance(error, RequestDataTooBig) else 400
+
+
+def _too_many_page(request, wait: int):
+    response = render(request, "reports/too_many.html", {"explained": wording.too_many_tries(wait)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _submit(request, *, channel, acting_user, template):
+    if request.method == "POST" and (refusal := _post_refusal(request)):
+        message, status = refusal
+        return render(request, template, {"form": ReportForm(), "request_error": message}, status=status)
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         # Only reports that went through count; a child who made mistakes is not punished.
@@ -71,6 +104,7 @@ def _submit(request, *, channel, acting_user, template):
                             "code": None if via_volunteer else format_receipt_code(submitted.receipt_code),
                             "next_step": wording.next_step(submitted.report.priority),
                             "via_volunteer": via_volunteer,
+                            "files_not_saved": wording.files_not_saved(submitted.files_not_saved, sent_with="report"),
                         },
                     )
     context = {"form": form, "fields_html": blank_form.fields_html(form)}
@@ -91,7 +125,7 @@ def volunteer_report_form(request):
     return _submit(request, channel=Channel.VOLUNTEER, acting_user=request.user, template="reports/volunteer_form.html")
 
 
-def _status_page(request, shown, code, *, reply_form=None, message_sent=False, status=200):
+def _status_page(request, shown, code, *, reply_form=None, message=None, status=200):
     return render(
         request,
         "reports/status.html",
@@ -101,14 +135,16 @@ def _status_page(request, shown, code, *, reply_form=None, message_sent=False, s
             "code": code,
             "explained": wording.status_explained(shown.report.public_status),
             "reply_form": reply_form or ReplyForm(initial={"receipt_code": code}),
-            "message_sent": message_sent,
+            "message_sent": message is not None,
+            "files_not_saved": wording.files_not_saved(message.files_not_saved, sent_with="message") if message else "",
         },
         status=status,
     )
 
 
-def _wrong_code(request):
-    limited(request, RECEIPT_GUESSES, increment=True)
+def _wrong_code(request, guess: GuessTry):
+    if guess.wait:  # that was this client's last try for now
+        return _too_many_page(request, guess.wait)
     # One answer for every wrong code, well-formed or not.
     return render(request, "reports/status_lookup.html", {"form": ReceiptCodeForm(), "not_found": True}, status=404)
 
@@ -119,27 +155,36 @@ def report_status(request):
     """Look up a report by its code (POST only: a code never travels in a URL), and reply."""
     if request.method == "GET":
         return render(request, "reports/status_lookup.html", {"form": ReceiptCodeForm()})
-    if limited(request, RECEIPT_GUESSES, increment=False):
-        return render(request, "reports/too_many.html", status=429)
+    if refusal := _post_refusal(request):
+        message, status = refusal
+        context = {"form": ReceiptCodeForm(), "request_error": message}
+        return render(request, "reports/status_lookup.html", context, status=status)
+    guess = receipt_guess(request)
+    if not guess.allowed:
+        return _too_many_page(request, guess.wait)
 
     code = request.POST.get("receipt_code", "")
     if "body" not in request.POST:  # showing the status reads only what is shown
         shown = report_status_by_receipt_code(code)
-        return _status_page(request, shown, code) if shown else _wrong_code(request)
+        if shown is None:
+            return _wrong_code(request, guess)
+        guess_right(guess)
+        return _status_page(request, shown, code)
 
     report = report_by_receipt_code(code)  # a reply acts on the whole report
     if report is None:
-        return _wrong_code(request)
-    if limited(request, MESSAGES, increment=True):
-        return render(request, "reports/too_many.html", status=429)
+        return _wrong_code(request, guess)
+    guess_right(guess)
+    if wait := limited(request, MESSAGES, increment=True):
+        return _too_many_page(request, wait)
     form = ReplyForm(request.POST, request.FILES or None)
     if form.is_valid():
         try:
-            services.report_message_add(
+            message = services.report_message_add(
                 report=report, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"], acting_user=None
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            return _status_page(request, report_status_by_receipt_code(code), code, message_sent=True)
+            return _status_page(request, report_status_by_receipt_code(code), code, message=message)
     return _status_page(request, report_status_by_receipt_code(code), code, reply_form=form, status=400)

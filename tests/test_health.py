@@ -179,18 +179,19 @@ def test_it_reads_the_same_three_queries_whatever_the_number_of_deliveries(clien
     assert "alerts_delivery" in many[2] and "alerts_delivery" not in many[1]
 
 
-def test_it_is_not_ready_and_names_the_broker_when_the_broker_is_unreachable(client, real_services, monkeypatch):
+def test_it_keeps_serving_but_is_degraded_when_the_broker_is_unreachable(client, real_services, monkeypatch):
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
 
     status, body = readyz(client)
 
-    assert status == 503
-    assert body["status"] == "fail" and body["failed"] == ["broker"]
+    # Reports are still kept (their alerts wait in the database for the sweep): no 503.
+    assert status == 200, body
+    assert body["status"] == "degraded" and body["failed"] == ["broker"]
     assert body["checks"]["database"] == "ok"
-    assert body["degraded"] == ["worker_never_seen"]  # still told, but failing wins
+    assert body["degraded"] == ["broker_unreachable", "worker_never_seen"]
 
 
-def test_it_is_not_ready_and_names_the_cache_when_the_cache_is_unreachable(client, real_services, settings):
+def test_it_keeps_serving_but_is_degraded_when_the_cache_is_unreachable(client, real_services, settings):
     record_heartbeat()
     settings.CACHES = {
         "default": {
@@ -202,6 +203,22 @@ def test_it_is_not_ready_and_names_the_cache_when_the_cache_is_unreachable(clien
 
     status, body = readyz(client)
 
-    assert status == 503
-    assert body["status"] == "fail" and body["failed"] == ["cache"]
-    assert body["degraded"] == []
+    assert status == 200, body
+    assert body["status"] == "degraded" and body["failed"] == ["cache"]
+    assert body["degraded"] == ["cache_unreachable"]
+
+
+def test_it_says_when_the_rate_limit_store_failed_lately(client, real_services, monkeypatch):
+    from core import ratelimit
+
+    record_heartbeat()
+    monkeypatch.setattr(ratelimit, "_last_failure", timezone.now().timestamp() - 30)
+
+    status, body = readyz(client)
+
+    assert status == 200 and body["status"] == "degraded"
+    assert body["degraded"] == ["rate_limit_store_failing"]
+    assert 30 <= body["rate_limits"]["store_failed_seconds_ago"] < 40
+
+    monkeypatch.setattr(ratelimit, "_last_failure", timezone.now().timestamp() - 3600)
+    assert readyz(client)[1]["status"] == "ok"

@@ -56,7 +56,7 @@ def test_it_writes_an_audit_row_without_the_reporter(officer):
 
     event = AuditEvent.objects.get(action="reports.submitted", target_id=str(report.pk))
     assert event.actor is None
-    assert event.data == {"channel": "api", "priority": "biasa", "attachments": 0}
+    assert event.data == {"channel": "api", "priority": "biasa", "attachments": 0, "attachments_not_saved": 0}
 
 
 def test_it_sets_urgent_priority_and_a_one_hour_deadline_for_a_child_in_danger():

@@ -77,3 +77,60 @@ def test_the_handler_keeps_at_most_one_byte_over_the_limit_and_nothing_past_the_
         kept.append(handler.file_complete(10_000))
 
     assert [upload.size for upload in kept] == [101, 1]
+
+
+def more_files_than_django_reads(settings) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(f"{i}.jpg", b"x") for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+
+
+def too_large_for_django(settings) -> str:
+    return "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+
+
+@pytest.mark.parametrize("url", [reverse("reports:form"), reverse("reports:status")])
+def test_more_files_than_django_reads_get_a_page_in_the_readers_language(client, settings, url):
+    data = {
+        **report_post_data(),
+        "receipt_code": "1",
+        "body": "Halo",
+        "attachments": more_files_than_django_reads(settings),
+    }
+
+    indonesian = client.post(url, data)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.post(url, data)
+
+    assert indonesian.status_code == english.status_code == 400
+    assert "paling banyak 5 berkas" in indonesian.content.decode()
+    assert "You can send up to 5 files" in english.content.decode()
+    assert "Bad Request" not in indonesian.content.decode()
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", [reverse("reports:form"), reverse("reports:status")])
+def test_a_body_too_large_for_django_gets_a_page_in_the_readers_language(client, settings, url):
+    response = client.post(url, {**report_post_data(), "narrative": too_large_for_django(settings)})
+
+    assert response.status_code == 413
+    assert "terlalu besar" in response.content.decode()
+    assert "Bad Request" not in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [reverse("api-report-submit"), reverse("api-report-message")])
+def test_the_api_answers_too_many_files_per_field_and_too_large_a_body_in_json(client, settings, url):
+    files = client.post(url, {**report_post_data(), "attachments": more_files_than_django_reads(settings)})
+    large = client.post(url, {"narrative": too_large_for_django(settings)})
+
+    assert files.status_code == 400
+    assert files.json()["attachments"][0]["code"] == "too_many_attachments"
+    assert large.status_code == 413 and large.json()["code"] == "request_too_large"
+    assert Report.objects.count() == 0
+
+
+def test_any_other_unreadable_body_gets_a_page_not_djangos_bare_400(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+
+    response = client.post(reverse("accounts:login"), {"a": "1", "b": "2", "c": "3"})
+
+    assert response.status_code == 400
+    assert "tidak dapat dibaca" in response.content.decode()
