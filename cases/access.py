@@ -26,6 +26,7 @@ class CaseAccess:
     case: Case
     identities: bool  # may this person see identifying data in it?
     can_edit: bool
+    can_supervise: bool  # decide its closure, reopen it, assign its officers
 
 
 def reports_for(user: User) -> QuerySet[Report]:
@@ -73,4 +74,5 @@ def access_case(user: User, uuid) -> CaseAccess:
         case=case,
         identities=user.role in TRIAGE_ROLES,
         can_edit=user.role == Role.SUPERVISOR or user.pk in (case.assigned_officer_id, case.second_officer_id),
+        can_supervise=user.role == Role.SUPERVISOR,
     )

@@ -74,13 +74,15 @@ STALE_400 = OpenApiResponse(
     'case\'s comes back as {"non_field_errors": [{"code": "stale_version", ...}]}: reload the case and retry.'
 )
 DENIED_403 = OpenApiResponse(
-    description="Not logged in, second factor not given, a role without access, or a case you may only read."
+    description="Not logged in, second factor not given, a role without access, a case you may only read, "
+    "or a supervisor's action (deciding a closure, reopening, assigning) asked for by someone else."
 )
 
 # Identifying fields that lists and triage answers neither show nor load (and so never decrypt).
 REPORT_SECRETS = ("narrative", "address_detail", "child_name", "reporter_contact")
 CASE_SECRETS = ("needs", "closure_explanation")
 TRANSITIONS = ("advance", "request_closure", "approve_closure", "send_back", "reopen")
+SUPERVISOR_TRANSITIONS = frozenset({"approve_closure", "send_back", "reopen"})
 
 
 # --- Permissions -------------------------------------------------------------------------------
@@ -124,6 +126,15 @@ def editable_case(request, uuid) -> CaseAccess:
     access = access_case(request.user, uuid)
     if not access.can_edit:
         raise PermissionDenied
+    return access
+
+
+def supervised_case(request, uuid) -> CaseAccess:
+    """The case for a supervisor's decision: as editable_case, and 403 for anyone but a supervisor,
+    before the rest of the request is read (an officer learns nothing from its validation)."""
+    access = editable_case(request, uuid)
+    if not access.can_supervise:
+        raise PermissionDenied(_("Only a supervisor can do this."), code="not_supervisor")
     return access
 
 
@@ -784,7 +795,11 @@ class CaseTransitionAPI(CaseAPIView):
         summary="Move a case along its steps: advance, request or decide its closure, reopen it",
     )
     def post(self, request, uuid):
-        access = editable_case(request, uuid)
+        action = request.data.get("action") if isinstance(request.data, dict) else None
+        if isinstance(action, str) and action in SUPERVISOR_TRANSITIONS:
+            access = supervised_case(request, uuid)
+        else:
+            access = editable_case(request, uuid)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -817,9 +832,7 @@ class CaseAssignAPI(CaseAPIView):
         summary="Assign the case to an officer, and optionally a second one (supervisors)",
     )
     def post(self, request, uuid):
-        case = editable_case(request, uuid).case
-        if request.user.role != Role.SUPERVISOR:
-            raise PermissionDenied
+        case = supervised_case(request, uuid).case
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

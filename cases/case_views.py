@@ -284,7 +284,7 @@ def case_action(view):
 
 def _editable_case(user: User, uuid, *, supervisor_only: bool = False) -> CaseAccess:
     access = access_case(user, uuid)
-    if not access.can_edit or (supervisor_only and user.role != Role.SUPERVISOR):
+    if not access.can_edit or (supervisor_only and not access.can_supervise):
         raise PermissionDenied
     return access
 

@@ -22,12 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import login_and_second_factor_required
 from alerts.selectors import alert_history
-from core.crypto import decrypt_text
 from core.encrypted_files import read_decrypted
 from core.errors import DomainError
-from core.models import AuditEvent
 from reports import services as report_services
-from reports.choices import Priority, Status, YesNoUnknown
+from reports.choices import Status, YesNoUnknown
 from reports.models import Report, ReportAttachment
 
 from . import services
@@ -130,32 +128,6 @@ class NumberedAttachment:
     number: int
 
 
-@dataclass(frozen=True)
-class PriorityChange:
-    at: datetime
-    by: str
-    old: str
-    new: str
-    reason: str
-
-
-def _priority_changes(report: Report) -> list[PriorityChange]:
-    events = AuditEvent.objects.filter(
-        target_type=Report._meta.label_lower, target_id=str(report.pk), action="reports.priority_changed"
-    ).select_related("actor")
-    labels = dict(Priority.choices)
-    return [
-        PriorityChange(
-            at=event.at,
-            by=(event.actor.get_full_name() or event.actor.username) if event.actor else "",
-            old=labels.get(event.data.get("from"), ""),
-            new=labels.get(event.data.get("to"), ""),
-            reason=decrypt_text(event.data["reason_encrypted"]) if "reason_encrypted" in event.data else "",
-        )
-        for event in events.order_by("at", "pk")
-    ]
-
-
 def _numbered_attachments(report: Report) -> list[NumberedAttachment]:
     return [NumberedAttachment(attachment, number) for number, attachment in enumerate(report.attachments.all(), 1)]
 
@@ -190,7 +162,7 @@ def _report_page(request, report: Report, *, failed: tuple[str, object] | None =
         "deadline": deadline_for(report, now=timezone.now()),
         "violence": violence_labels(report),
         "reasons": priority_reasons(report),
-        "priority_changes": _priority_changes(report),
+        "priority_changes": report.priority_changes.select_related("changed_by"),
         "answers": {
             name: _answer(getattr(report, name))
             for name in ("danger_now", "injured", "child_disability", "perpetrator_lives_with_child")

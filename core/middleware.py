@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class CookieLocaleMiddleware:
@@ -33,4 +34,23 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """Nothing shown to a logged-in person is kept by a browser or a cache on the way: staff pages,
+    API answers, exports and downloads carry identities and case content, and even a page that
+    does not still names who is logged in. `private, no-store` on every answer to a logged-in
+    request, whatever the view set (a public page's `public, max-age` too). The reporter's own
+    pages are never cached either, by core.decorators.anonymous_page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # After the view: an API view may have logged the user in (request.user is then theirs).
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
         return response

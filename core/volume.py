@@ -1289,7 +1289,7 @@ class VolumeGenerator:
                     rng.choice((45, 60, 60, 90, 120, 180)),
                     json.dumps(chosen),
                     other,
-                    rng.choice(FACILITATORS),
+                    tok(rng.choice(FACILITATORS)),
                     rng.randint(0, 30),
                     rng.randint(0, 30),
                     rng.randint(0, 20),

@@ -19,14 +19,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from cases.access import cases_for
 from cases.choices import CaseStatus, ClosureReason, PerpetratorRelation, RiskLevel, ServiceType
 from cases.models import Case, CaseService, Child, Perpetrator
+from core.spreadsheets import neutralise
 from outreach.selectors import Period
 from reports.choices import Place, ViolenceType
 
 from .definitions import SIMFONI_VIOLENCE, age_band
 
 CHUNK_SIZE = 1000
-# Cells a spreadsheet would read as a formula (CSV injection) get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The SIMFONI-PPA column names are the national format: always Indonesian, whatever the page language.
 SIMFONI_HEADER = [
@@ -45,12 +44,6 @@ SIMFONI_HEADER = [
 ]
 SIMFONI_UNKNOWN = "tidak diketahui"
 SIMFONI_DISABILITY = {True: "ya", False: "tidak", None: SIMFONI_UNKNOWN}
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _joined(values: Iterable) -> str:

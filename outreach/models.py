@@ -30,13 +30,14 @@ class OutreachSession(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     topics = models.JSONField(_("topics"), default=list)
     other_topic = models.CharField(_("other topic"), max_length=SHORT_TEXT, blank=True)
-    facilitators = models.CharField(_("facilitators"), max_length=SHORT_TEXT)
+    # Volunteers' free text names people (and may name a child): encrypted like case content.
+    facilitators = EncryptedTextField(_("facilitators"), max_length=SHORT_TEXT)
     boys = count_field(_("boys"))
     girls = count_field(_("girls"))
     men = count_field(_("men"))
     women = count_field(_("women"))
     materials = models.CharField(_("materials handed out"), max_length=SHORT_TEXT, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("logged by")
     )
@@ -142,7 +143,7 @@ class ForumAnakActivity(models.Model):
     children = models.PositiveIntegerField(_("children taking part"), default=0)
     topics = models.JSONField(_("topics"), default=list)
     other_topic = models.CharField(_("other topic"), max_length=SHORT_TEXT, blank=True)
-    suggestions = models.TextField(_("the children's own suggestions"), blank=True)
+    suggestions = EncryptedTextField(_("the children's own suggestions"), blank=True)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     logged_at = models.DateTimeField(auto_now_add=True)
 

@@ -212,6 +212,7 @@ def sessions_for_export(*, user: User, period: Period, kecamatan: Kecamatan | No
     return (
         _sessions_in(user, period, kecamatan)
         .select_related("rt__kelurahan__kecamatan")
+        .defer("notes")  # not exported: never loaded, never decrypted
         .order_by("held_on", "start_time", "pk")
     )
 

@@ -20,6 +20,7 @@ from accounts.decorators import login_and_second_factor_required
 from areas.models import Kecamatan
 from core.audit import audit_log
 from core.charts import MonthBarFrame
+from core.spreadsheets import neutralise
 
 from . import selectors
 from .access import OUTREACH_READERS
@@ -180,8 +181,6 @@ def targeting(request):
     return render(request, "outreach/staff/targeting.html", context)
 
 
-# Cells a spreadsheet would read as a formula (CSV injection) get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The column names are a file format that spreadsheets are built on: always Indonesian,
 # whatever the language of the page it was downloaded from.
 SESSION_HEADER = [
@@ -216,12 +215,6 @@ GROUP_HEADER = [
 CHUNK_SIZE = 2000
 
 
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _yes_no(value: bool) -> str:
     return "Ya" if value else "Tidak"
 
@@ -241,7 +234,7 @@ def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Str
         with translation.override("id"):
             yield "\ufeff" + writer.writerow(header)  # the BOM makes Excel read UTF-8
             for row in rows:
-                yield writer.writerow([_cell(value) for value in row])
+                yield writer.writerow([neutralise(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

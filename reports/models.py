@@ -218,6 +218,38 @@ class ReportViolenceType(models.Model):
         return self.violence_type
 
 
+class PriorityChange(models.Model):
+    """Staff changed a report's priority, and said why.
+
+    The reason is free text that may name a child, so it lives here, in an encrypted column that
+    `rotate_encryption_keys` re-encrypts; the audit row of the change holds only the priorities.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="priority_changes")
+    old_priority = models.CharField(_("previous priority"), max_length=16, choices=Priority.choices)
+    new_priority = models.CharField(_("new priority"), max_length=16, choices=Priority.choices)
+    reason = EncryptedTextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("priority change")
+        verbose_name_plural = _("priority changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=value_in("old_priority", Priority) & value_in("new_priority", Priority),
+                name="report_priority_change_known",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="report_priority_change_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.old_priority} → {self.new_priority}"
+
+
 class ReportMessage(models.Model):
     """A message between the reporter (known only by the code) and the agency."""
 

@@ -14,7 +14,6 @@ from accounts.models import Role, User
 from alerts.services import report_alert_new
 from areas.models import RT, Kelurahan
 from core.audit import audit_log
-from core.crypto import encrypt_text
 from core.encrypted_files import delete_quietly, save_encrypted
 from core.errors import DomainError
 
@@ -29,7 +28,7 @@ from .choices import (
     RejectionReason,
     Status,
 )
-from .models import Report, ReportAttachment, ReportMessage, ReportViolenceType
+from .models import PriorityChange, Report, ReportAttachment, ReportMessage, ReportViolenceType
 from .priority import acknowledge_deadline, assess_priority
 from .receipt import new_receipt_code, receipt_hash
 
@@ -300,12 +299,15 @@ def report_change_priority(*, report: Report, priority: str, reason: str, acting
     report.priority = priority
     report.acknowledge_due_at = acknowledge_deadline(priority, report.received_at)
     report.save(update_fields=["priority", "acknowledge_due_at"])
+    # Free text may name a child: it goes to an encrypted column, never into the audit trail.
+    change = PriorityChange.objects.create(
+        report=report, old_priority=old, new_priority=priority, reason=reason[:300], changed_by=acting_user
+    )
     audit_log(
         actor=acting_user,
         action="reports.priority_changed",
         target=report,
-        # Free text may name a child: it is kept encrypted even in the audit trail.
-        data={"from": old, "to": priority, "reason_encrypted": encrypt_text(reason[:300])},
+        data={"from": old, "to": priority, "change": change.pk},
     )
     return report
 

@@ -12,6 +12,9 @@ operation that is not in it fails the same way. Each operation is called with it
 unsafe one with an empty JSON body, so someone let in gets 400 (the body is incomplete), or 200/201
 where an empty body is a whole request; someone kept out gets 403, or 404 where a forbidden record
 looks missing. Each call is rolled back, so every operation meets the same world.
+
+Both walks also check that no answer to a logged-in person, nor the reporter's own pages, may be
+kept by a browser or a cache (`Cache-Control: private, no-store`).
 """
 
 import re
@@ -184,6 +187,18 @@ API_EXPECTED = {
     "POST /api/v1/outreach/forum-activities/": (None, "403 400 400 403 403 403 403 403"),
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Never kept by a browser or a cache: every answer to a logged-in person (it may carry identities or
+# case content, and names who is logged in), and the reporter's own pages, which show the thread.
+REPORTER_ROUTES = frozenset({"lapor/", "lapor/status/"})
+REPORTER_OPERATIONS = frozenset(
+    {"POST /api/v1/reports/", "POST /api/v1/reports/status/", "POST /api/v1/reports/messages/"}
+)
+
+
+def stored_anywhere(response) -> str | None:
+    """The Cache-Control header if it lets a browser or a shared cache keep the answer, else None."""
+    directives = {part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",")}
+    return None if {"private", "no-store"} <= directives else response.get("Cache-Control", "(none)")
 
 
 def walk(patterns, prefix="", namespace=None):
@@ -252,6 +267,8 @@ def test_access_matrix(persona, client, world, request):
         if response.status_code != expected:
             where = f" -> {response['Location']}" if response.has_header("Location") else ""
             failures.append(f"GET {url} ({name}): expected {expected}, got {response.status_code}{where}")
+        if (persona != "anonymous" or route in REPORTER_ROUTES) and (cache := stored_anywhere(response)):
+            failures.append(f"GET {url} ({name}): may be stored, Cache-Control: {cache}")
     assert not failures, f"{persona}: {len(failures)} unexpected answer(s):\n" + "\n".join(failures)
 
 
@@ -297,4 +314,6 @@ def test_api_access_matrix(persona, client, world, request):
             failures.append(
                 f"{method} {url}: expected {expected}, got {response.status_code} {response.content[:200]!r}"
             )
+        if (persona != "anonymous" or operation in REPORTER_OPERATIONS) and (cache := stored_anywhere(response)):
+            failures.append(f"{method} {url}: may be stored, Cache-Control: {cache}")
     assert not failures, f"{persona}: {len(failures)} unexpected answer(s):\n" + "\n".join(failures)

@@ -4,6 +4,7 @@ export (no cell a spreadsheet would run as a formula, HTML only as text)."""
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -17,11 +18,11 @@ from alerts.content import AlertContent
 from alerts.models import Delivery, NotificationPreference
 from cases.services import ChildInput, case_add_child, case_note_add, report_accept
 from core.emails import send_templated_email
-from dashboard.exports import FORMULA_STARTS, neutralise
-from outreach import staff_views as outreach_exports
+from core.spreadsheets import FORMULA_STARTS, neutralise
 from outreach.services import child_care_group_register, outreach_session_log
 from reports.choices import Channel
 from reports.services import report_message_add, report_submit
+from tests.cases_data import new_report
 from tests.conftest import login_as
 from tests.hostile import HTML_PAYLOADS, SCRIPT
 from tests.outreach_data import group_input, session_input
@@ -198,14 +199,29 @@ def test_the_mail_templates_escape_whatever_they_are_given_in_the_html_part(mail
 # --- exports ---------------------------------------------------------------------------------------
 
 
+# Where a spreadsheet may cut a cell into several: list separators, tabs and line breaks.
+PART_SEPARATORS = re.compile(r"[;,\t\r\n]")
+
+
 @pytest.mark.parametrize("name", list(FORMULAS))
 def test_the_neutraliser_disarms_every_formula_start(name):
-    formula = FORMULAS[name]
+    neutralised = neutralise(FORMULAS[name])
 
-    assert neutralise(formula) == "'" + formula
-    assert outreach_exports._cell(formula) == "'" + formula
+    assert neutralised.startswith("'")
+    assert_no_cell_runs([[neutralised]])
     assert neutralise("Budi = Santoso") == "Budi = Santoso"
+    assert neutralise("Budi; Sari, 6-12") == "Budi; Sari, 6-12"
     assert neutralise(7) == 7
+
+
+@pytest.mark.parametrize("separator", ["; ", ", ", ";\t", "\t", "\n", "\r\n"])
+def test_the_neutraliser_disarms_a_formula_inside_a_joined_list(separator):
+    joined = separator.join(["Budi", FORMULAS["hyperlink"], FORMULAS["at"]])
+
+    neutralised = neutralise(joined)
+
+    assert neutralised == separator.join(["Budi", "'" + FORMULAS["hyperlink"], "'" + FORMULAS["at"]])
+    assert_no_cell_runs([[neutralised]])
 
 
 def csv_cells(response) -> list[list[str]]:
@@ -222,9 +238,13 @@ def xlsx_cells(response) -> list[list]:
 
 
 def assert_no_cell_runs(rows) -> None:
+    """No cell starts a formula, nor does any part of one that a spreadsheet may split off."""
     for row in rows:
         for value in row:
-            assert not (isinstance(value, str) and value.startswith(FORMULA_STARTS)), value
+            if isinstance(value, str):
+                assert not value.lstrip(" ").startswith(FORMULA_STARTS), value
+                for part in PART_SEPARATORS.split(value)[1:]:
+                    assert not part.lstrip(" ").startswith(("=", "+", "-", "@")), value
 
 
 @pytest.fixture
@@ -273,3 +293,27 @@ def test_outreach_exports_neutralise_a_volunteers_formulas(client, volunteer, su
         rows = csv_cells(client.get(url))
         assert len(rows) == len(FORMULAS) + 2
         assert_no_cell_runs(rows)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_case_exports_disarm_a_formula_in_a_joined_list(client, supervisor, officer, file_format):
+    case = report_accept(report=new_report(), acting_user=supervisor, officer=officer)
+    for name in ("Budi", FORMULAS["hyperlink"]):
+        case_add_child(case=case, data=ChildInput(name=name, birth_date=date(2015, 1, 2)), acting_user=officer)
+    query = {"format": file_format, "include_identities": "on"}
+    response = login_as(client, supervisor).get(reverse("dashboard_export:download"), query)
+
+    rows = csv_cells(response) if file_format == "csv" else xlsx_cells(response)
+
+    assert "Budi; '" + FORMULAS["hyperlink"] in rows[1]
+    assert_no_cell_runs(rows)
+
+
+def test_outreach_exports_disarm_a_formula_after_a_separator(client, volunteer, supervisor, rt):
+    facilitators = f"Ibu Sari; {FORMULAS['hyperlink']}"
+    outreach_session_log(data=session_input(rt, facilitators=facilitators), acting_user=volunteer)
+
+    rows = csv_cells(login_as(client, supervisor).get(reverse("outreach_staff:export_sessions")))
+
+    assert f"Ibu Sari; '{FORMULAS['hyperlink']}" in rows[1]
+    assert_no_cell_runs(rows)

@@ -15,7 +15,6 @@ from areas.models import Kelurahan
 from cases.models import Case, CaseReport
 from cases.services import report_accept
 from cases.triage_views import deadline_for, duration_in_words
-from core.crypto import decrypt_text
 from core.encrypted_files import read_decrypted
 from core.models import AuditEvent
 from reports.choices import AuthorKind, Channel, Priority, Status
@@ -480,7 +479,7 @@ def test_it_changes_the_priority_with_a_reason(client, officer, report):
     changed = audit_rows("reports.priority_changed", report).get()
     assert changed.actor == officer
     assert (changed.data["from"], changed.data["to"]) == ("biasa", "darurat")
-    assert decrypt_text(changed.data["reason_encrypted"]) == "Pelaku kembali ke rumah malam ini."
+    assert report.priority_changes.get().reason == "Pelaku kembali ke rumah malam ini."
     html = client.get(response.url).content.decode()
     assert "Pelaku kembali ke rumah malam ini." in html and "Normal → Urgent" in html
 
