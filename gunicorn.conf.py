@@ -1,8 +1,15 @@
 # Production web server settings (docker-compose.yml).
-import multiprocessing
+import os
 
 bind = "0.0.0.0:8000"
-workers = multiprocessing.cpu_count() * 2 + 1
+# Threads, not a process per request: a client that sends its request slowly holds one thread,
+# not a whole worker (issue 15; gunicorn's gthread worker waits for the first byte without a
+# thread at all). The proxy in front (docker-compose.yml, deploy/nginx.conf) buffers whole
+# requests, so slow clients never reach gunicorn there. Sizes come from the environment, not
+# from cpu_count(), which inside a container counts the host's CPUs.
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS") or 2)
+threads = int(os.environ.get("GUNICORN_THREADS") or 8)
 timeout = 30
 graceful_timeout = 30
 accesslog = "-"

@@ -272,7 +272,7 @@ def _claim(delivery_id: int, now: datetime) -> tuple[str, str] | None:
     return channel, "report" if about_report else "case"
 
 
-# What channels.SENDERS read of the recipient.
+# What channels.SENDERS read of the delivery's recipient.
 RECIPIENT_FIELDS = ("recipient__username", "recipient__email", "recipient__phone")
 
 
@@ -301,7 +301,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     try:
         with translation.override(settings.LANGUAGE_CODE):  # alerts speak Indonesian
             content = alert_content(delivery.alert, now=now)
-        channels.SENDERS[delivery.channel](delivery.recipient, content)
+        channels.SENDERS[delivery.channel](delivery, content)
     except Exception as exc:  # every failure of the outside world is retried, none stops others
         attempts = delivery.attempts + 1
         gave_up = attempts >= settings.ALERT_MAX_ATTEMPTS

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "balikpapan_kla.urls"
@@ -125,6 +126,20 @@ DATABASES = {"default": env.database("DATABASE_URL", default=f"postgres://postgr
 DATABASES["default"]["HOST"] = DATABASES["default"].get("OPTIONS", {}).pop("host", DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer is an error in seconds, which pages show as a 503
+# (core.unavailable), not a request hanging until gunicorn kills it (issue 15). libpq gives up
+# connecting after DATABASE_CONNECT_TIMEOUT seconds (per address the host resolves to); the server
+# cancels a statement after DATABASE_STATEMENT_TIMEOUT_MS (0: never; `migrate` and `seed_volume`
+# lift it for their long statements, core.db); over TCP, a connection whose data goes
+# unacknowledged for 10 s, or that stays silent through keepalive probes, is dropped (a server gone
+# from the network). A server that acknowledges but never answers an open connection is not caught.
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5, minimum=1))
+_db_options["options"] = (
+    f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT_MS', default=15000, minimum=0)} "
+    + _db_options.get("options", "")
+).strip()
+_db_options.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3, tcp_user_timeout=10000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
@@ -183,17 +198,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Keep a worker's database connection across tasks (Celery closes it around every task
-# otherwise): opening one per alert delivery was most of the commit → webhook latency. After a
-# database restart one task fails and is retried (late ack, and the sweep resends).
+# otherwise): opening one per alert delivery was most of the commit → webhook latency. It is
+# health-checked before each task and replaced when the database dropped it (a restart, a
+# failover), as Django does per request (balikpapan_kla/celery.py, issue 15).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000, minimum=0)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 20)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=60, minimum=1)
-# /readyz says "degraded" and staff pages warn when no heartbeat came for this long.
+# /readyz says "degraded" and staff pages warn when no heartbeat came for this long: one and a
+# half beats, so a stopped worker shows within two minutes (issue 14) and a late beat does not.
 WORKER_STALE_AFTER_SECONDS = env.int(
-    "WORKER_STALE_AFTER_SECONDS", default=WORKER_HEARTBEAT_SECONDS * 5 // 2, minimum=WORKER_HEARTBEAT_SECONDS
+    "WORKER_STALE_AFTER_SECONDS", default=WORKER_HEARTBEAT_SECONDS * 3 // 2, minimum=WORKER_HEARTBEAT_SECONDS
 )
 CELERY_BEAT_SCHEDULE = {
     "alerts-sweep": {
@@ -389,11 +406,20 @@ ALERT_WEBHOOK_SECRET = StrictEnv(_env, production=not DEBUG and bool(ALERT_WEBHO
 ALERT_WEBHOOK_TIMEOUT_SECONDS = env.int("ALERT_WEBHOOK_TIMEOUT_SECONDS", default=5, minimum=1)
 ALERT_MAX_ATTEMPTS = env.int("ALERT_MAX_ATTEMPTS", default=6, minimum=1)
 ALERT_RETRY_BASE_SECONDS = env.int("ALERT_RETRY_BASE_SECONDS", default=30, minimum=1)
-# A delivery claimed by a worker that died is handed out again after this long.
-ALERT_CLAIM_TIMEOUT_SECONDS = 600
+# A delivery claimed by a worker that died is handed out again after this long (then the sweep,
+# every ALERT_SWEEP_SECONDS, resends it; the gateway drops a duplicate by its delivery id). It
+# must outlast the longest a live worker waits on one send, or it would be overtaken.
+ALERT_CLAIM_TIMEOUT_SECONDS = env.int("ALERT_CLAIM_TIMEOUT_SECONDS", default=90, minimum=1)
+_LONGEST_SEND_SECONDS = ALERT_WEBHOOK_TIMEOUT_SECONDS * max(1, len(ALERT_WEBHOOK_URLS)) + EMAIL_TIMEOUT
+if ALERT_CLAIM_TIMEOUT_SECONDS <= _LONGEST_SEND_SECONDS:
+    fail(
+        "ALERT_CLAIM_TIMEOUT_SECONDS",
+        f"harus lebih dari {_LONGEST_SEND_SECONDS} (batas waktu webhook × jumlah URL + email)",
+        f"must exceed {_LONGEST_SEND_SECONDS} (webhook timeout × URLs + email timeout)",
+    )
 # Alerts not going out (alerts.health): /readyz says "degraded" and staff pages warn when a
 # delivery still waits this long after it was raised, or one was given up this recently.
-ALERT_STUCK_AFTER_MINUTES = env.int("ALERT_STUCK_AFTER_MINUTES", default=3, minimum=1)
+ALERT_STUCK_AFTER_MINUTES = env.int("ALERT_STUCK_AFTER_MINUTES", default=2, minimum=1)
 ALERT_FAILED_RECENT_MINUTES = env.int("ALERT_FAILED_RECENT_MINUTES", default=60, minimum=1)
 # Case reminders: the supervisor hears of what is still overdue this many days later; a case
 # with no activity for this many days is flagged to the supervisor.

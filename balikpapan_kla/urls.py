@@ -8,6 +8,9 @@ if settings.STAFF_2FA_REQUIRED:
     # The admin site then asks for the TOTP code too (django-otp's documented way).
     admin.site.__class__ = OTPAdminSite
 
+# A database that is down answers 503, not a 500 (core.unavailable).
+handler500 = "core.unavailable.server_error"
+
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("reports.urls")),

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .unavailable import DATABASE_DOWN, database_unavailable
 
 
 def exception_handler(exc, context):
@@ -18,6 +19,8 @@ def exception_handler(exc, context):
     Domain errors from services and validation errors from serializers look the same, so a
     client can show each message next to its field and branch on the code.
     """
+    if isinstance(exc, DATABASE_DOWN):
+        return database_unavailable(context["request"]._request, exc)  # a 503, like the pages'
     if isinstance(exc, DomainError):
         key = exc.field or "non_field_errors"
         return Response({key: [{"message": str(exc.message), "code": exc.code}]}, status=status.HTTP_400_BAD_REQUEST)

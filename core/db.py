@@ -1,6 +1,7 @@
-"""Small helpers for invariants declared in models (CheckConstraint conditions)."""
+"""Small helpers for invariants declared in models (CheckConstraint conditions), and for the
+database session of batch commands."""
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def value_in(field: str, choices) -> models.Q:
@@ -11,3 +12,12 @@ def value_in(field: str, choices) -> models.Q:
 def blank_or_in(field: str, choices) -> models.Q:
     """`field` is empty (not answered) or one of the codes."""
     return models.Q(**{field: ""}) | value_in(field, choices)
+
+
+def statement_timeout_lift(*, using: str = DEFAULT_DB_ALIAS, **_signal) -> None:
+    """No statement timeout (DATABASE_STATEMENT_TIMEOUT_MS) for the rest of this connection's
+    session: for batch work whose single statements rightly run for minutes, a migration on a big
+    table, seed_volume's COPY, DELETE and ANALYZE. Pages and tasks keep it. Also a pre_migrate
+    receiver (core.apps), so that `migrate` needs no variable set."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")

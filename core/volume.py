@@ -376,6 +376,7 @@ class Writer:
     def _write(tables: list[Table]) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("SET LOCAL statement_timeout = 0")  # a batch's COPY may take long (core.db)
             for table in tables:
                 table.flush(cursor)
 

@@ -33,7 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_SECRETS = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "RECEIPT_CODE_SECRET", "ALERT_WEBHOOK_SECRET", "SITE_URL")
 
 
-def start_worker(tmp_path: Path, broker_env: dict[str, str], webhook_url: str) -> tuple[subprocess.Popen, Path]:
+def start_worker(
+    tmp_path: Path, broker_env: dict[str, str], webhook_url: str, *, beat: bool = False, **settings_env: str
+) -> tuple[subprocess.Popen, Path]:
+    """A solo worker (with beat embedded if asked); `settings_env` sets more of its settings."""
     log = tmp_path / "worker.log"
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -42,8 +45,9 @@ def start_worker(tmp_path: Path, broker_env: dict[str, str], webhook_url: str) -
         **broker_env,
         "ALERT_WEBHOOK_URLS": webhook_url,
         **{name: os.environ[name] for name in SHARED_SECRETS if name in os.environ},
+        **settings_env,
     }
-    with log.open("w") as output:
+    with log.open("a") as output:
         worker = subprocess.Popen(
             [
                 sys.executable,
@@ -61,6 +65,7 @@ def start_worker(tmp_path: Path, broker_env: dict[str, str], webhook_url: str) -
                 "--without-heartbeat",
                 "--hostname",
                 f"alerts-{os.getpid()}@%h",
+                *(["--beat", "--schedule", str(tmp_path / "beat-schedule")] if beat else []),
             ],
             cwd=ROOT,
             env=env,
@@ -85,10 +90,11 @@ def send_tasks_to(monkeypatch, settings, tmp_path: Path, kind: str) -> dict[str,
     point_celery_at(monkeypatch, settings, broker)
     if kind == "file":
         # The worker derives these folders from its VAR_DIR (settings); this process must agree.
-        queue = str(tmp_path / "celery" / "queue")
-        options = {"data_folder_in": queue, "data_folder_out": queue, "store_processed": False}
-        monkeypatch.setitem(celery_app.conf, "broker_transport_options", options)
-        (tmp_path / "celery" / "queue").mkdir(parents=True, exist_ok=True)
+        queue, control = tmp_path / "celery" / "queue", tmp_path / "celery" / "control"
+        options = {"data_folder_in": str(queue), "data_folder_out": str(queue), "control_folder": str(control)}
+        monkeypatch.setitem(celery_app.conf, "broker_transport_options", {**options, "store_processed": False})
+        queue.mkdir(parents=True, exist_ok=True)
+        control.mkdir(parents=True, exist_ok=True)
     return broker_env
 
 

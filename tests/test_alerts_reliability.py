@@ -301,11 +301,40 @@ def test_it_signs_the_exact_webhook_body_with_hmac_sha256(on_duty, gateway):
 
     ((headers, body),) = gateway.posts
     assert headers["Content-Type"] == "application/json"
-    expected = hmac.new(b"rahasia-uji-gateway-0123456789-abcdefghij", body, hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(headers["X-KLA-Signature"], f"sha256={expected}")
+    assert gateway_verifies(headers, body)
     payload = json.loads(body)
     assert payload["reference"] == report.reference
     assert payload["recipient"] == {"username": "petugas", "phone": "0811-0000-1111"}
+
+
+def gateway_verifies(headers, body: bytes) -> bool:
+    """What README ("Chat gateways") tells a gateway to check, over the exact body."""
+    expected = hmac.new(b"rahasia-uji-gateway-0123456789-abcdefghij", body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(headers["X-KLA-Signature"], f"sha256={expected}")
+
+
+def test_it_signs_the_delivery_id_and_the_time_so_a_gateway_drops_duplicates_and_replays(on_duty, gateway):
+    wants(on_duty, webhook=True)
+    webhook = delivery(new_report(), on_duty, Channel.WEBHOOK)
+    gateway.status = 500  # the first attempt fails: the retry is the same delivery, sent later
+
+    before = timezone.now().replace(microsecond=0)
+    services.delivery_send(delivery_id=webhook.pk)
+    gateway.status = 200
+    services.delivery_send(delivery_id=webhook.pk, now=timezone.now() + timedelta(hours=1))
+
+    (first_headers, first), (second_headers, second) = gateway.posts
+    first_payload, second_payload = json.loads(first), json.loads(second)
+    assert first_payload["delivery_id"] == second_payload["delivery_id"] == webhook.pk
+    assert first_headers["X-KLA-Delivery"] == second_headers["X-KLA-Delivery"] == str(webhook.pk)
+    for headers, payload in ((first_headers, first_payload), (second_headers, second_payload)):
+        assert headers["X-KLA-Timestamp"] == payload["sent_at"]
+        sent_at = datetime.strptime(payload["sent_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        assert before <= sent_at <= timezone.now()
+    # Replaying the body with a fresh time, or under another delivery id, breaks the signature.
+    for field, forged in (("sent_at", "2099-01-01T00:00:00Z"), ("delivery_id", webhook.pk + 1)):
+        tampered = json.dumps({**second_payload, field: forged}, ensure_ascii=False, sort_keys=True).encode()
+        assert gateway_verifies(second_headers, second) and not gateway_verifies(second_headers, tampered)
 
 
 def assert_retried_without_content(delivery_row, report, *, attempts, error, after):

@@ -82,3 +82,18 @@ def test_the_rate_limit_cache_keeps_nothing_on_disk(compose):
     assert "volumes" not in cache
     assert compose["x-app"]["environment"]["CACHE_REDIS_URL"].startswith("redis://cache:")
     assert "cache" in web["depends_on"]
+
+
+def test_only_the_buffering_proxy_is_published_with_the_config_the_tests_measure(compose):
+    """Slow clients meet nginx, never gunicorn (tests/test_slow_clients.py runs this config)."""
+    services = compose["services"]
+    proxy = services["proxy"]
+
+    assert "ports" not in services["web"]
+    assert proxy["ports"] == ["127.0.0.1:8000:8080"] and proxy["environment"]["KLA_LISTEN"] == "8080"
+    assert proxy["environment"]["KLA_UPSTREAM"] == "web:8000"
+    (mount,) = proxy["volumes"]
+    source, target, _mode = mount.split(":")
+    assert (ROOT / source).resolve() == ROOT / "deploy" / "nginx" / "kla.conf.template"
+    assert target.startswith("/etc/nginx/templates/") and target.endswith(".conf.template")
+    assert any(path.startswith("/var/cache/nginx") for path in proxy["tmpfs"])  # bodies stay in memory

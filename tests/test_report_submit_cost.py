@@ -26,7 +26,7 @@ from alerts.models import Alert, AlertKind, Channel, Delivery, DeliveryStatus, N
 from cases import services as case_services
 from cases.models import Case
 from core.fields import EncryptedFileNameField, EncryptedTextField
-from core.ratelimit import over_limit
+from core.ratelimit import guess_right, guess_try, over_limit
 from reports.models import Report
 from tests.cases_data import new_report
 from tests.factories import UserFactory
@@ -198,6 +198,7 @@ def test_a_webhook_delivery_takes_three_queries_and_says_what_the_full_alert_say
     ((_headers, body),) = gateway.posts
     payload = json.loads(body)
     assert payload.pop("recipient") == {"username": "petugas_piket", "phone": "0811-2222-3333"}
+    assert payload.pop("delivery_id") == webhook.pk and payload.pop("sent_at")
     assert payload == expected
     if about == "report" and level == 2:
         assert expected["late_minutes"] > 0 and expected["late_text"]
@@ -241,7 +242,9 @@ def redis_cache(settings):
     return cache
 
 
-def test_a_rate_limit_check_is_one_redis_round_trip(redis_cache, monkeypatch):
+@pytest.fixture
+def redis_calls(redis_cache, monkeypatch):
+    """The commands sent to Redis (one each a round trip), from now on."""
     import redis
 
     calls = []
@@ -252,14 +255,30 @@ def test_a_rate_limit_check_is_one_redis_round_trip(redis_cache, monkeypatch):
         return original(self, *args, **options)
 
     monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    return calls
+
+
+def test_a_rate_limit_check_is_one_redis_round_trip(redis_calls):
     request = _request()
     rates = {"group": "test.cost", "client_rate": "2/h", "global_rate": "100/m"}
     over_limit(request, increment=True, **rates)  # loads the script once
 
     for increment in (False, True, False):
-        calls.clear()
+        redis_calls.clear()
         over_limit(request, increment=increment, **rates)
-        assert len(calls) == 1, calls
+        assert len(redis_calls) == 1, redis_calls
+
+
+def test_a_receipt_code_try_is_one_redis_round_trip_and_giving_it_back_another(redis_calls):
+    request = _request()
+    rates = {"group": "test.guess", "client_rate": "2/h", "global_rate": "100/m"}
+    guess_try(request, **rates)  # loads the script once
+
+    redis_calls.clear()
+    attempt = guess_try(request, **rates)
+    assert attempt.allowed and len(redis_calls) == 1, redis_calls
+    guess_right(attempt)  # a right code is not counted
+    assert len(redis_calls) == 2, redis_calls
 
 
 def test_the_redis_counters_keep_the_tested_semantics(redis_cache):

@@ -52,6 +52,9 @@ def test_it_refuses_to_start_in_production_without_a_secret_naming_it_in_one_lin
         ("SESSION_IDLE_MINUTES", "thirty"),
         ("CELERY_BROKER_URL", "http://wrong"),
         ("STAFF_2FA_REQUIRED", "perhaps"),
+        ("DATABASE_STATEMENT_TIMEOUT_MS", "soon"),
+        # A live worker sending (webhook 5 s × 1 URL + email 10 s) must never be overtaken.
+        ("ALERT_CLAIM_TIMEOUT_SECONDS", "15"),
     ],
 )
 def test_it_names_the_variable_with_a_malformed_value(tmp_path, variable, value):

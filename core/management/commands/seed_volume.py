@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import volume
+from core.db import statement_timeout_lift
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         if due + cases > reports:
             raise CommandError("--due plus --cases cannot exceed --reports.")
         started = time.monotonic()
+        statement_timeout_lift()
         if reset:
             self.stdout.write("Deleting previously generated volume data ...")
             volume.delete_volume_data(log=self.stdout.write)
