@@ -142,6 +142,22 @@ def test_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def mail_files_messages(folder: Path) -> list:
+    """Every message Django's file email backend wrote under `folder`. One file may hold several:
+    the backend appends to a file named by the second and its own id(), which two backends in
+    one second can share once the first is freed, and ends each message with a line of 79 '-'."""
+    from email import message_from_bytes
+    from email import policy as email_policy
+
+    separator = b"\n" + b"-" * 79 + b"\n"
+    return [
+        message_from_bytes(part, policy=email_policy.default)
+        for path in sorted(folder.iterdir())
+        for part in path.read_bytes().split(separator)
+        if part.strip()
+    ]
+
+
 def worker_broker(tmp_path: Path, kind: str) -> tuple[str, dict[str, str]]:
     """A broker for a worker process the test starts, and the environment that points at it.
 

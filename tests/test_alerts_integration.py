@@ -11,8 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from email import message_from_bytes
-from email import policy as email_policy
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from reports.choices import Channel as ReportChannel
 from reports.choices import Priority
 from reports.services import report_submit
 from tests.reporting import report_input
-from tests.services import test_database_url, worker_broker
+from tests.services import mail_files_messages, test_database_url, worker_broker
 from tests.test_alerts_reliability import point_celery_at, webhook_receiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,6 +138,6 @@ def test_it_delivers_an_urgent_report_through_a_real_worker_and_broker(
     expected = hmac.new(django_settings.ALERT_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
     assert headers["X-KLA-Signature"] == f"sha256={expected}"
     assert json.loads(body)["reference"] == report.reference
-    messages = [message_from_bytes(path.read_bytes(), policy=email_policy.default) for path in mail.iterdir()]
+    messages = mail_files_messages(mail)
     assert sorted(message["To"] for message in messages) == ["koordinator@example.org", "petugas@example.org"]
     assert all(report.reference in message["Subject"] for message in messages)

@@ -6,8 +6,6 @@ import json
 import os
 import signal
 import time
-from email import message_from_bytes
-from email import policy as email_policy
 
 import pytest
 from django.db import connection
@@ -17,6 +15,7 @@ from alerts.models import Channel, Delivery, DeliveryStatus, NotificationPrefere
 from reports.choices import Channel as ReportChannel
 from reports.services import report_submit
 from tests.reporting import report_input
+from tests.services import mail_files_messages
 from tests.test_alerts_integration import send_tasks_to, start_worker, stop
 from tests.test_alerts_reliability import webhook_receiver
 
@@ -76,7 +75,7 @@ def terminate_other_connections() -> int:
 
 
 def mails_to(mail_dir, reference) -> list[str]:
-    messages = [message_from_bytes(path.read_bytes(), policy=email_policy.default) for path in mail_dir.iterdir()]
+    messages = mail_files_messages(mail_dir)
     return sorted(message["To"] for message in messages if reference in message["Subject"])
 
 
