@@ -15,10 +15,10 @@ class Role(models.TextChoices):
 
 # Agency staff log in with a second factor; RT volunteers do not (see README, Accounts).
 STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
-# Roles that read case content or steer it (design: separation of duties). Only a supervisor or
-# the head of agency gives them, never the system administrator (accounts.services.user_grant_role).
+# Roles that read case content or steer it (design: separation of duties). Only a holder of
+# Capability.GRANT_ROLES gives them, never the system administrator (accounts.services.user_grant_role).
+# What each role may do is accounts.capabilities.
 AGENCY_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD})
-ROLE_GRANTERS = frozenset({Role.SUPERVISOR, Role.HEAD})
 
 
 class KlaUserManager(UserManager):
@@ -57,10 +57,6 @@ class User(AbstractUser):
     @property
     def is_agency_staff(self) -> bool:
         return self.role in STAFF_ROLES
-
-    @property
-    def may_grant_roles(self) -> bool:
-        return self.is_active and self.role in ROLE_GRANTERS
 
     @property
     def needs_second_factor(self) -> bool:

@@ -3,7 +3,8 @@ from datetime import datetime
 from axes.models import AccessFailureLog
 from django.db.models import QuerySet
 
-from .models import AGENCY_ROLES, Role, User
+from .capabilities import Capability, holders
+from .models import AGENCY_ROLES, User
 
 
 def failed_logins_since(*, username: str, since: datetime) -> int:
@@ -24,10 +25,5 @@ def account_with_temporary_password(*, pk: int | None) -> User | None:
 
 
 def head_emails() -> list[str]:
-    """Where the head(s) of agency are told of grants and login resets."""
-    return list(
-        User.objects.filter(role=Role.HEAD, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
+    """Where the head(s) of agency are told of grants and login resets (Capability.HEAR_OF_GRANTS)."""
+    return list(holders(Capability.HEAR_OF_GRANTS).exclude(email="").order_by("pk").values_list("email", flat=True))

@@ -18,6 +18,7 @@ from core.emails import send_templated_email
 from core.errors import DomainError
 from core.models import AuditEvent
 
+from .capabilities import Capability, user_can
 from .models import AGENCY_ROLES, Role, User
 from .selectors import failed_logins_since, head_emails
 
@@ -52,7 +53,7 @@ def user_create(
     acting_user: User | None,
 ) -> User:
     rts = list(rts)
-    if acting_user is not None and role in AGENCY_ROLES and not acting_user.may_grant_roles:
+    if acting_user is not None and role in AGENCY_ROLES and not user_can(acting_user, Capability.GRANT_ROLES):
         raise _agency_role_by_granter()
     if role == Role.VOLUNTEER and not rts:
         raise DomainError(
@@ -221,7 +222,7 @@ def user_grant_role(*, acting_user: User | None, user: User, role: str) -> User:
     line (`manage.py grant_role`, for the first head of agency). Every grant is audited and told
     to the head(s) of agency by email.
     """
-    if acting_user is not None and not acting_user.may_grant_roles:
+    if acting_user is not None and not user_can(acting_user, Capability.GRANT_ROLES):
         raise DomainError(
             _("Only a supervisor or the head of agency can grant roles."), code="not_a_granter", field="role"
         )
@@ -314,7 +315,7 @@ def user_reset_login(*, acting_user: User, user: User) -> str:
     on the account end with the old password. Every reset is audited and emailed to the owner
     and the head(s) of agency, so a reset nobody asked for is seen.
     """
-    if not acting_user.may_grant_roles:
+    if not user_can(acting_user, Capability.GRANT_ROLES):
         raise DomainError(
             _("Only a supervisor or the head of agency can reset a login."), code="not_a_granter", field="user"
         )

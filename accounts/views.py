@@ -22,16 +22,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.errors import DomainError
 
 from . import selectors, services
+from .capabilities import Capability
 from .decorators import login_and_second_factor_required
 from .forms import GrantRoleForm, LoginForm, ResetLoginForm, TokenForm
-from .models import ROLE_GRANTERS
+from .models import Role
 
 # The account whose temporary password was just typed, and a hash of that password: it lets
 # password_choose open for that account until the password changes.
 TEMPORARY_LOGIN = "accounts_temporary_login"
 
 
-def _safe_next(request, default="core:staff_home"):
+def _safe_next(request, default="accounts:staff_home"):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
@@ -141,7 +142,7 @@ def totp_setup(request):
 
 
 @never_cache
-@login_and_second_factor_required(roles=ROLE_GRANTERS)
+@login_and_second_factor_required(capability=Capability.GRANT_ROLES)
 def roles(request):
     """Supervisors and the head of agency grant officer, supervisor and head roles (design:
     separation of duties; the system administrator only prepares the account)."""
@@ -164,7 +165,7 @@ def roles(request):
 
 
 @never_cache
-@login_and_second_factor_required(roles=ROLE_GRANTERS)
+@login_and_second_factor_required(capability=Capability.GRANT_ROLES)
 @require_POST
 def login_reset(request):
     """A supervisor or the head of agency gives another agency account a temporary password and
@@ -217,3 +218,18 @@ def password_choose(request):
 
 class LogoutView(auth_views.LogoutView):
     next_page = "core:home"
+
+
+@login_and_second_factor_required
+def staff_home(request):
+    # Each role starts where its work is: volunteers at their RTs, officers and supervisors
+    # at the report inbox, the head of agency at the case list.
+    start = {
+        Role.VOLUNTEER: "outreach:home",
+        Role.OFFICER: "triage:inbox",
+        Role.SUPERVISOR: "triage:inbox",
+        Role.HEAD: "cases:list",
+    }.get(request.user.role)
+    if start:
+        return redirect(start)
+    return render(request, "accounts/staff_home.html")

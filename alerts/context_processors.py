@@ -3,10 +3,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.capabilities import Capability, user_can
 from accounts.decorators import second_factor_pending
 
 from .health import AlertingStatus
-from .selectors import ALERT_WATCHERS, staff_alert_status
+from .selectors import staff_alert_status
 
 
 def _why_not_going_out(status: AlertingStatus) -> list[str]:
@@ -54,7 +55,7 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if user.role not in ALERT_WATCHERS or second_factor_pending(user):
+    if not user_can(user, Capability.WATCH_ALERTING) or second_factor_pending(user):
         return {"unread_alerts": 0}
     status = staff_alert_status(user=user, now=timezone.now())
     return {

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.capabilities import Capability, user_can
 
 from .models import NotificationPreference
 
@@ -22,7 +22,7 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, user, preference: NotificationPreference, **kwargs):
         initial = {name: getattr(preference, name) for name in ("email", "webhook", "in_app", "on_duty")}
         super().__init__(*args, initial=initial, **kwargs)
-        if user.role != Role.OFFICER:
+        if not user_can(user, Capability.GO_ON_DUTY):
             del self.fields["on_duty"]
 
     def channel_fields(self):

@@ -3,12 +3,12 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, user_can
+from accounts.models import User
 from core.audit import audit_log
 from core.errors import DomainError
 
 from .models import NotificationPreference
-from .selectors import ALERT_READERS
 
 CHANNEL_FIELDS = ("email", "webhook", "in_app")
 
@@ -19,9 +19,9 @@ def notification_preferences_save(
 ) -> NotificationPreference:
     """Store the channels `user` wants and, for an officer, whether they are on duty (new
     reports go to officers on duty). Audited when anything changed."""
-    if user.role not in ALERT_READERS:
+    if not user_can(user, Capability.RECEIVE_ALERTS):
         raise DomainError(_("Only agency staff receive alerts."), code="not_alert_reader")
-    if on_duty and user.role != Role.OFFICER:
+    if on_duty and not user_can(user, Capability.GO_ON_DUTY):
         raise DomainError(_("Only case officers can be on duty."), code="not_an_officer", field="on_duty")
     preference, created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
     wanted = {"email": email, "webhook": webhook, "in_app": in_app, "on_duty": on_duty}

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, user_can
+from accounts.models import User
 from cases.models import Case
 from reports.choices import Priority, Status
 from reports.models import Report
@@ -16,10 +17,6 @@ from reports.models import Report
 from .content import TITLES
 from .health import AlertingStatus, alerting_status
 from .models import Alert, AlertKind, Channel, Delivery, DeliveryStatus
-
-# The people alerts are for: an administrator or a volunteer is never a recipient.
-ALERT_READERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD})
-ESCALATION_READERS = frozenset({Role.SUPERVISOR, Role.HEAD})
 
 # What a line about an alert needs of the report or case it is about, and nothing more.
 _ABOUT_FIELDS = (
@@ -55,16 +52,11 @@ def notification_list(*, user: User) -> QuerySet[Delivery]:
     )
 
 
-# Warned on every staff page when alerts are not going out: the people alerts are for, who
-# would otherwise wait for a message that does not come, and the administrator, who can bring
-# the worker back. Not volunteers: they are never told of a report.
-ALERT_WATCHERS = ALERT_READERS | {Role.ADMIN}
-
-
 def staff_alert_status(*, user: User, now: datetime) -> AlertingStatus:
     """Whether alerts are going out, and in `also_counted` the person's unread in-app
     notifications (0 for an administrator, who receives none): one query for both."""
-    unread = _in_app_delivered(user).filter(read_at__isnull=True) if user.role in ALERT_READERS else None
+    receives = user_can(user, Capability.RECEIVE_ALERTS)
+    unread = _in_app_delivered(user).filter(read_at__isnull=True) if receives else None
     return alerting_status(now=now, also_count=unread)
 
 

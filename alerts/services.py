@@ -8,7 +8,8 @@ from django.db.models import CharField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone, translation
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, holders, roles_with, user_can
+from accounts.models import User
 from cases.choices import OPEN_STATUSES, ServiceStatus
 from cases.models import Case, CaseService, FollowUp
 from core.models import AuditEvent
@@ -25,9 +26,9 @@ logger = logging.getLogger(__name__)
 # --- who is told ----------------------------------------------------------------------------------
 
 
-def _active(role) -> list[User]:
+def _active(capability: Capability) -> list[User]:
     # With their preferences: raising an alert for them needs no further query.
-    return list(User.objects.filter(role=role, is_active=True).select_related("notification_preference").order_by("pk"))
+    return list(holders(capability).select_related("notification_preference").order_by("pk"))
 
 
 def new_report_recipients(report: Report) -> list[User]:
@@ -37,13 +38,15 @@ def new_report_recipients(report: Report) -> list[User]:
     groups, with their preferences."""
     staff = list(
         User.objects.filter(
-            Q(role=Role.OFFICER, notification_preference__on_duty=True) | Q(role=Role.SUPERVISOR), is_active=True
+            Q(role__in=roles_with(Capability.GO_ON_DUTY), notification_preference__on_duty=True)
+            | Q(role__in=roles_with(Capability.ESCALATION_LEVEL_2)),
+            is_active=True,
         )
         .select_related("notification_preference")
         .order_by("pk")
     )
-    on_duty = [user for user in staff if user.role == Role.OFFICER]
-    supervisors = [user for user in staff if user.role == Role.SUPERVISOR]
+    on_duty = [user for user in staff if user_can(user, Capability.GO_ON_DUTY)]
+    supervisors = [user for user in staff if user_can(user, Capability.ESCALATION_LEVEL_2)]
     recipients = on_duty or supervisors
     if report.priority == Priority.DARURAT:
         recipients += [user for user in supervisors if user not in recipients]
@@ -131,15 +134,15 @@ def report_alert_new(report: Report) -> Alert | None:
 
 
 LADDER = (
-    (2, "supervisor", AlertKind.ESCALATION_SUPERVISOR, Role.SUPERVISOR),
-    (3, "head", AlertKind.ESCALATION_HEAD, Role.HEAD),
+    (2, "supervisor", AlertKind.ESCALATION_SUPERVISOR, Capability.ESCALATION_LEVEL_2),
+    (3, "head", AlertKind.ESCALATION_HEAD, Capability.ESCALATION_LEVEL_3),
 )
 
 
 def escalation_sweep(*, now: datetime) -> int:
     """Raise level 2 and level 3 for reports nobody acknowledged in time. Each level once."""
     raised = 0
-    for level, step, kind, role in LADDER:
+    for level, step, kind, capability in LADDER:
         due = Q()
         for priority in Priority.values:
             hours = settings.REPORT_RESPONSE_HOURS[priority][step]
@@ -149,7 +152,7 @@ def escalation_sweep(*, now: datetime) -> int:
             .exclude(Exists(Alert.objects.filter(report=OuterRef("pk"), kind=kind)))
             .select_related("kelurahan")
         )
-        recipients = _active(role)
+        recipients = _active(capability)
         for report in reports.iterator(chunk_size=500):
             with transaction.atomic():
                 if alert_raise(
@@ -168,7 +171,7 @@ def reminder_sweep(*, now: datetime) -> int:
     REMINDER_SUPERVISOR_AFTER_DAYS later; a case without activity is flagged to supervisors."""
     today = timezone.localdate(now)
     late_for_supervisor = today - timedelta(days=settings.REMINDER_SUPERVISOR_AFTER_DAYS)
-    supervisors = _active(Role.SUPERVISOR)
+    supervisors = _active(Capability.ESCALATION_LEVEL_2)
     # Gathered first and raised after: an item stays overdue for days and the sweep runs every
     # minute, so the keys already raised are found in one query instead of one per item.
     candidates: list[tuple[str, str, list[User], Case]] = []

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.capabilities import Capability, user_can
 from accounts.decorators import login_and_second_factor_required
-from cases.access import CASE_READERS, TRIAGE_ROLES
 from cases.triage_views import duration_in_words
 from core.errors import DomainError
 
@@ -28,17 +28,17 @@ from .content import AlertContent, alert_content
 from .forms import PreferencesForm
 from .models import Alert, Delivery, NotificationPreference
 from .preferences import notification_preferences_save
-from .selectors import ALERT_READERS, ESCALATION_READERS, notification_list, overdue_reports
+from .selectors import notification_list, overdue_reports
 
 PAGE_SIZE = 25
-readers_only = login_and_second_factor_required(roles=ALERT_READERS)
+readers_only = login_and_second_factor_required(capability=Capability.RECEIVE_ALERTS)
 
 
 def _link(user, alert: Alert) -> str | None:
     """Where an alert points, if this person may open it (the head reads cases, not reports)."""
     if alert.report_id:
-        return reverse("triage:report", args=[alert.report.uuid]) if user.role in TRIAGE_ROLES else None
-    return reverse("cases:detail", args=[alert.case.uuid]) if user.role in CASE_READERS else None
+        return reverse("triage:report", args=[alert.report.uuid]) if user_can(user, Capability.TRIAGE) else None
+    return reverse("cases:detail", args=[alert.case.uuid]) if user_can(user, Capability.READ_CASES) else None
 
 
 @dataclass(frozen=True)
@@ -161,12 +161,12 @@ class Level:
 
 
 @never_cache
-@login_and_second_factor_required(roles=ESCALATION_READERS)
+@login_and_second_factor_required(capability=Capability.SEE_ESCALATIONS)
 @require_GET
 def overdue(request):
     """What the escalation ladder sees now. The head reads no report, so sees references only."""
     now = timezone.now()
-    may_open = request.user.role in TRIAGE_ROLES
+    may_open = user_can(request.user, Capability.TRIAGE)
     levels = [
         Level(
             number=level,

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "outreach",
     "alerts",
     "dashboard",
+    # Fictional data for the demo and benchmarks (seed_demo, seed_volume); imports every app.
+    "devdata",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
-                "outreach.context_processors.navigation",
+                "accounts.context_processors.capabilities",
                 "alerts.context_processors.notifications",
             ],
         },
@@ -243,7 +245,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:staff_home"
+LOGIN_REDIRECT_URL = "accounts:staff_home"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

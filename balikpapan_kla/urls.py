@@ -23,7 +23,8 @@ urlpatterns = [
     path("statistik/", include("dashboard.public_urls")),
     path("staf/laporan/", include("cases.triage_urls")),
     path("staf/kasus/", include("cases.case_urls")),
-    path("akun/", include("accounts.urls")),
+    # akun/ and staf/ itself (where staff land after logging in): one app across both prefixes.
+    path("", include("accounts.urls")),
     path("api/v1/", include("reports.api_urls")),
     path("api/v1/", include("cases.api_urls")),
     path("api/v1/outreach/", include("outreach.api_urls")),

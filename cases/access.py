@@ -1,10 +1,14 @@
 """The only way staff load reports and cases. A forbidden object answers like a missing one.
 
-- officers and supervisors triage the report inbox and see report content;
-- officers see the cases assigned to them (first or second officer), with identities;
-- supervisors see every case, with identities;
-- the head of agency sees cases without identities (no names, contacts, notes, narratives);
-- system administrators and volunteers see no report or case at all.
+What a person may do is a capability (accounts.capabilities); which records it reaches is here:
+
+- TRIAGE: the report inbox and report content (officers and supervisors): every report with
+  READ_ALL_CASES, otherwise reports not (yet) in a case and those in one's own cases;
+- READ_CASES: the cases one is assigned to (first or second officer); every case with
+  READ_ALL_CASES (supervisors, the head of agency);
+- SEE_IDENTITIES: names, contacts, notes and narratives in them (not the head of agency);
+- WORK_ON_CASES: change one's own cases; any case, and the supervisor's actions, with SUPERVISE;
+- without these (system administrators, volunteers): no report or case at all.
 """
 
 from dataclasses import dataclass
@@ -12,13 +16,11 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, user_can
+from accounts.models import User
 from reports.models import Report
 
 from .models import Case
-
-TRIAGE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
-CASE_READERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD})
 
 
 @dataclass(frozen=True)
@@ -32,15 +34,13 @@ class CaseAccess:
 def reports_for(user: User) -> QuerySet[Report]:
     """Supervisors: every report. Officers: reports not (yet) in a case, and those in their own
     cases; a report inside another officer's case is as closed to them as the case itself."""
-    if user.role == Role.SUPERVISOR:
+    if not user_can(user, Capability.TRIAGE):
+        return Report.objects.none()
+    if user_can(user, Capability.READ_ALL_CASES):
         return Report.objects.all()
-    if user.role == Role.OFFICER:
-        return Report.objects.filter(
-            Q(case_link__isnull=True)
-            | Q(case_link__case__assigned_officer=user)
-            | Q(case_link__case__second_officer=user)
-        )
-    return Report.objects.none()
+    return Report.objects.filter(
+        Q(case_link__isnull=True) | Q(case_link__case__assigned_officer=user) | Q(case_link__case__second_officer=user)
+    )
 
 
 def access_report(user: User, uuid) -> Report:
@@ -52,11 +52,11 @@ def access_report(user: User, uuid) -> Report:
 
 def cases_for(user: User) -> QuerySet[Case]:
     queryset = Case.objects.select_related("kelurahan__kecamatan", "rt", "assigned_officer", "second_officer")
-    if user.role in (Role.SUPERVISOR, Role.HEAD):
+    if not user_can(user, Capability.READ_CASES):
+        return queryset.none()
+    if user_can(user, Capability.READ_ALL_CASES):
         return queryset
-    if user.role == Role.OFFICER:
-        return queryset.filter(Q(assigned_officer=user) | Q(second_officer=user))
-    return queryset.none()
+    return queryset.filter(Q(assigned_officer=user) | Q(second_officer=user))
 
 
 def visible_references(user: User, cases) -> tuple[list[str], int]:
@@ -70,9 +70,11 @@ def access_case(user: User, uuid) -> CaseAccess:
         case = cases_for(user).get(uuid=uuid)
     except (Case.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+    supervises = user_can(user, Capability.SUPERVISE)
+    assigned = user.pk in (case.assigned_officer_id, case.second_officer_id)
     return CaseAccess(
         case=case,
-        identities=user.role in TRIAGE_ROLES,
-        can_edit=user.role == Role.SUPERVISOR or user.pk in (case.assigned_officer_id, case.second_officer_id),
-        can_supervise=user.role == Role.SUPERVISOR,
+        identities=user_can(user, Capability.SEE_IDENTITIES),
+        can_edit=user_can(user, Capability.WORK_ON_CASES) and (supervises or assigned),
+        can_supervise=supervises,
     )

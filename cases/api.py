@@ -19,13 +19,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts.decorators import second_factor_pending
-from accounts.models import Role, User
+from accounts.capabilities import Capability, holders
+from accounts.permissions import HasCapability
 from core.api import ERRORS_400, MISSING_404, PAGE_404
 from reports import services as report_services
 from reports.choices import (
@@ -46,8 +45,6 @@ from reports.models import Report, ReportMessage
 
 from . import services
 from .access import (
-    CASE_READERS,
-    TRIAGE_ROLES,
     CaseAccess,
     access_case,
     access_report,
@@ -88,31 +85,12 @@ SUPERVISOR_TRANSITIONS = frozenset({"approve_closure", "send_back", "reopen"})
 # --- Permissions -------------------------------------------------------------------------------
 
 
-class StaffRolePermission(BasePermission):
-    """Logged in, past the second factor when it is required, and in one of `roles`: the same
-    rule as accounts.decorators.login_and_second_factor_required."""
-
-    roles: frozenset = frozenset()
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and not second_factor_pending(user) and user.role in self.roles)
-
-
-class IsTriageStaff(StaffRolePermission):
-    roles = TRIAGE_ROLES
-
-
-class IsCaseReader(StaffRolePermission):
-    roles = CASE_READERS
-
-
 class TriageAPIView(APIView):
-    permission_classes = [IsTriageStaff]
+    permission_classes = [HasCapability.of(Capability.TRIAGE)]
 
 
 class CaseAPIView(APIView):
-    permission_classes = [IsCaseReader]
+    permission_classes = [HasCapability.of(Capability.READ_CASES)]
 
 
 def paginated(request, view, queryset, serializer_class, context=None) -> Response:
@@ -203,9 +181,7 @@ class CaseReferenceField(serializers.SlugRelatedField):
 
 
 def officer_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(role=Role.OFFICER, is_active=True), **kwargs
-    )
+    return serializers.SlugRelatedField(slug_field="username", queryset=holders(Capability.TAKE_CASES), **kwargs)
 
 
 def optional_text(max_length: int, **kwargs) -> serializers.CharField:
@@ -669,18 +645,6 @@ class ReportAcceptAPI(TriageAPIView):
             default=None,
             help_text="Supervisors: the officer who takes the new case (username). Without it, you take it.",
         )
-
-        def validate_officer(self, officer):
-            if officer is not None and self.context["request"].user.role != Role.SUPERVISOR:
-                raise serializers.ValidationError(_("Only a supervisor can do this."), code="not_supervisor")
-            return officer
-
-        def validate(self, attrs):
-            if attrs["case"] is not None and attrs["officer"] is not None:
-                raise serializers.ValidationError(
-                    {"officer": _("Choose an officer only for a new case.")}, code="invalid"
-                )
-            return attrs
 
     @extend_schema(
         operation_id="report_triage_accept",

@@ -7,7 +7,8 @@ from datetime import date
 from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, holders
+from accounts.models import User
 from areas.models import Kecamatan
 from core.models import AuditEvent
 
@@ -58,7 +59,7 @@ def case_list(*, user: User, filters: CaseFilters, today: date) -> QuerySet[Case
 
 
 def case_officers() -> QuerySet[User]:
-    return User.objects.filter(role=Role.OFFICER, is_active=True).order_by("first_name", "last_name", "username")
+    return holders(Capability.TAKE_CASES).order_by("first_name", "last_name", "username")
 
 
 @dataclass(frozen=True)

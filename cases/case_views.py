@@ -31,15 +31,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.capabilities import Capability, user_can
 from accounts.decorators import login_and_second_factor_required
-from accounts.models import Role, User
+from accounts.models import User
 from alerts.selectors import alert_history
 from core.errors import DomainError
 from reports.choices import Place, ViolenceType
 from reports.models import Report
 
 from . import services as cs
-from .access import CASE_READERS, CaseAccess, access_case, visible_references
+from .access import CaseAccess, access_case, visible_references
 from .case_forms import (
     AdvanceForm,
     AssessmentForm,
@@ -61,7 +62,7 @@ from .choices import CaseStatus, ClosureReason, RiskLevel, ServiceStatus, Servic
 from .models import Case, CaseService
 from .services import NEXT_STEP
 
-readers_only = login_and_second_factor_required(roles=CASE_READERS)
+readers_only = login_and_second_factor_required(capability=Capability.READ_CASES)
 LIST_PAGE_SIZE = 25
 VIEWS_PAGE_SIZE = 50
 
@@ -84,11 +85,12 @@ def _person(user: User | None) -> str:
 @require_GET
 def case_list_view(request):
     """Supervisors and the head see every case; an officer sees their own ("My cases")."""
-    form = CaseFilterForm(request.GET, with_officer=request.user.role != Role.OFFICER)
+    every_case = user_can(request.user, Capability.READ_ALL_CASES)
+    form = CaseFilterForm(request.GET, with_officer=every_case)
     filters = form.filters() if form.is_valid() else CaseFilters()
     today = timezone.localdate()
     page = _page(request, case_list(user=request.user, filters=filters, today=today), LIST_PAGE_SIZE)
-    context = {"form": form, "page": page, "today": today, "mine": request.user.role == Role.OFFICER}
+    context = {"form": form, "page": page, "today": today, "mine": not every_case}
     return render(request, "cases/list.html", context, status=200 if form.is_valid() else 400)
 
 
@@ -191,12 +193,12 @@ def _report_url(report: Report) -> str | None:
         return None
 
 
-def _action_forms(access: CaseAccess, user: User) -> dict[str, forms.Form]:
+def _action_forms(access: CaseAccess) -> dict[str, forms.Form]:
     """The actions this person can take on the case in its present step, as unbound forms."""
     if not access.can_edit:
         return {}
     case = access.case
-    supervisor = user.role == Role.SUPERVISOR
+    supervisor = access.can_supervise
     version = {"version": case.version}
     available: dict[str, forms.Form] = {}
     if case.status in (CaseStatus.REGISTERED, CaseStatus.ASSESSMENT):
@@ -232,7 +234,7 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
     if access.identities:
         cs.case_record_view(case=case, acting_user=request.user)
     page = case_page(access=access, today=timezone.localdate())
-    action_forms = _action_forms(access, request.user)
+    action_forms = _action_forms(access)
     if failed:
         action_forms[failed[0]] = failed[1]
     context = {
@@ -252,7 +254,6 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
         "forms": action_forms,
         "failed": failed[0] if failed else None,
         "next_step": _label(CaseStatus, NEXT_STEP.get(case.status)),
-        "is_supervisor": request.user.role == Role.SUPERVISOR,
         "alert_history": alert_history(case=case),
     }
     return render(request, "cases/detail.html", context, status=status)
@@ -266,7 +267,7 @@ def case_detail(request, uuid):
 
 
 @never_cache
-@login_and_second_factor_required(roles={Role.SUPERVISOR})
+@login_and_second_factor_required(capability=Capability.SUPERVISE)
 @require_GET
 def case_access_log(request, uuid):
     """Who opened this case's identifying data and when: for supervisors only."""

@@ -11,13 +11,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, user_can
+from accounts.models import User
 from core.audit import audit_log
 from core.errors import DomainError, input_values, raise_first
 from core.models import AuditEvent
 from reports.choices import Status as ReportStatus
 from reports.models import Report
-from reports.services import require_triage_role
+from reports.services import require_triage
 
 from .choices import (
     FINISHED_SERVICE_STATUSES,
@@ -32,20 +33,21 @@ from .choices import (
 )
 from .models import Case, CaseCounter, CaseNote, CaseReport, CaseService, Child, FollowUp, Perpetrator, Provider
 
-CASE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
-
-
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _require_case_role(user: User) -> None:
-    if user is None or user.role not in CASE_ROLES:
+def _require_case_worker(user: User | None) -> None:
+    if not user_can(user, Capability.WORK_ON_CASES):
         raise DomainError(_("Only officers and supervisors work on cases."), code="not_allowed")
 
 
-def _require_supervisor(user: User) -> None:
-    if user is None or user.role != Role.SUPERVISOR:
-        raise DomainError(_("Only a supervisor can do this."), code="not_supervisor")
+def _require_supervisor(user: User | None, *, field: str | None = None) -> None:
+    if not user_can(user, Capability.SUPERVISE):
+        raise DomainError(_("Only a supervisor can do this."), code="not_supervisor", field=field)
+
+
+def _may_take(officer: User) -> bool:
+    return user_can(officer, Capability.TAKE_CASES)
 
 
 def _require_open(case: Case) -> None:
@@ -103,14 +105,20 @@ def child_match_key(name: str, birth_year: int | None) -> str:
 
 @transaction.atomic
 def report_accept(*, report: Report, acting_user: User, case: Case | None = None, officer: User | None = None) -> Case:
-    """Accept a report: open a new case for it, or add it to an existing case."""
-    require_triage_role(acting_user)
+    """Accept a report: open a new case for it, or add it to an existing case.
+
+    Without `officer`, whoever accepts takes the new case; only a supervisor names someone."""
+    require_triage(acting_user)
+    if officer is not None:
+        _require_supervisor(acting_user, field="officer")
+        if case is not None:
+            raise DomainError(_("Choose an officer only for a new case."), code="invalid", field="officer")
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status not in (ReportStatus.NEW, ReportStatus.ACKNOWLEDGED):
         raise DomainError(_("This report has already been handled."), code="already_handled")
     if case is None:
         officer = officer or acting_user
-        if officer.role != Role.OFFICER and not (officer == acting_user and acting_user.role == Role.SUPERVISOR):
+        if not _may_take(officer) and not (officer == acting_user and user_can(acting_user, Capability.SUPERVISE)):
             raise DomainError(_("Assign the case to an officer."), code="invalid", field="officer")
         case = Case.objects.create(
             reference=_next_reference(timezone.localdate().year),
@@ -149,7 +157,7 @@ def report_accept(*, report: Report, acting_user: User, case: Case | None = None
 
 @transaction.atomic
 def report_mark_duplicate_of_case(*, report: Report, case: Case, acting_user: User) -> Report:
-    require_triage_role(acting_user)
+    require_triage(acting_user)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status not in (ReportStatus.NEW, ReportStatus.ACKNOWLEDGED):
         raise DomainError(_("This report has already been handled."), code="already_handled")
@@ -172,7 +180,7 @@ def case_assign(
     *, case: Case, officer: User, second_officer: User | None = None, expected_version: int, acting_user: User
 ) -> Case:
     _require_supervisor(acting_user)
-    if officer.role != Role.OFFICER or (second_officer is not None and second_officer.role != Role.OFFICER):
+    if not _may_take(officer) or (second_officer is not None and not _may_take(second_officer)):
         raise DomainError(_("Cases are assigned to officers."), code="invalid", field="officer")
     if second_officer is not None and second_officer.pk == officer.pk:
         raise DomainError(_("The second officer must be someone else."), code="invalid", field="second_officer")
@@ -217,7 +225,7 @@ def child_possible_duplicates(*, name: str, birth_date: date | None, age: int | 
 def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[Child, list[Case]]:
     """Add a child; also returns the other cases that may hold the same child. Callers show
     a person only the references of cases they may open (cases.access.visible_references)."""
-    _require_case_role(acting_user)
+    _require_case_worker(acting_user)
     _require_open(case)
     name = data.name.strip()
     if not name:
@@ -256,7 +264,7 @@ def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[
 def case_add_perpetrator(
     *, case: Case, relation: str, lives_with_child: bool | None, description: str = "", acting_user: User
 ) -> Perpetrator:
-    _require_case_role(acting_user)
+    _require_case_worker(acting_user)
     _require_open(case)
     perpetrator = Perpetrator.objects.create(
         case=case, relation=relation, lives_with_child=lives_with_child, description=description.strip()
@@ -270,7 +278,7 @@ def case_record_assessment(
     *, case: Case, risk_level: str, needs: str, expected_version: int, acting_user: User
 ) -> Case:
     """An assessment records risk and needs; the case moves from registered to assessment."""
-    _require_case_role(acting_user)
+    _require_case_worker(acting_user)
     if risk_level not in RiskLevel.values:
         raise DomainError(_("Choose the risk level."), code="invalid", field="risk_level")
     if not needs.strip():
@@ -305,7 +313,7 @@ def _advance_blocker(case: Case) -> str | None:
 @transaction.atomic
 def case_advance(*, case: Case, expected_version: int, acting_user: User) -> Case:
     """Move a case to its next step, if it has what that step needs."""
-    _require_case_role(acting_user)
+    _require_case_worker(acting_user)
     case = _claim(case, expected_version)
     target = NEXT_STEP.get(case.status)
     if target is None:
@@ -323,7 +331,7 @@ def case_advance(*, case: Case, expected_version: int, acting_user: User) -> Cas
 def case_request_closure(
     *, case: Case, reason: str, explanation: str = "", expected_version: int, acting_user: User
 ) -> Case:
-    _require_case_role(acting_user)
+    _require_case_worker(acting_user)
     case = _claim(case, expected_version)
     if case.status != CaseStatus.MONITORING:
         raise DomainError(_("Closure is requested during follow-up and monitoring."), code="wrong_step")
@@ -422,7 +430,7 @@ def service_input_errors(data: ServiceInput) -> dict[str, list[str]]:
 
 @transaction.atomic
 def service_plan(*, case: Case, data: ServiceInput, acting_user: User) -> CaseService:
-    _require_case_role(acting_user)
+    _require_case_worker(acting_user)
     _require_open(case)
     raise_first(service_input_errors(data))
     service = CaseService.objects.create(case=case, **input_values(data))
@@ -439,7 +447,7 @@ def service_plan(*, case: Case, data: ServiceInput, acting_user: User) -> CaseSe
 def service_update(
     *, service: CaseService, data: ServiceInput, expected_version: int, acting_user: User
 ) -> CaseService:
-    _require_case_role(acting_user)
+    _require_case_worker(acting_user)
     _require_open(service.case)
     raise_first(service_input_errors(data))
     if not CaseService.objects.filter(pk=service.pk, version=expected_version).update(version=F("version") + 1):
@@ -485,7 +493,7 @@ def follow_up_input_errors(data: FollowUpInput) -> dict[str, list[str]]:
 
 @transaction.atomic
 def follow_up_record(*, case: Case, data: FollowUpInput, acting_user: User) -> FollowUp:
-    _require_case_role(acting_user)
+    _require_case_worker(acting_user)
     _require_open(case)
     if case.status == CaseStatus.REGISTERED:
         raise DomainError(_("Assess the case before recording follow-ups."), code="wrong_step")
@@ -502,7 +510,7 @@ def follow_up_record(*, case: Case, data: FollowUpInput, acting_user: User) -> F
 
 @transaction.atomic
 def case_note_add(*, case: Case, body: str, acting_user: User) -> CaseNote:
-    _require_case_role(acting_user)
+    _require_case_worker(acting_user)
     _require_open(case)
     body = body.strip()
     if not 1 <= len(body) <= 5000:

@@ -5,7 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, holders, user_can
+from accounts.models import User
 from areas.models import Kecamatan
 from reports.choices import MESSAGE_MAX_LENGTH, Priority, RejectionReason, Status, ViolenceType
 from reports.models import Report
@@ -181,13 +182,13 @@ class AcceptNewCaseForm(ActionForm):
 
     officer = OfficerChoiceField(
         label=_("Officer in charge"),
-        queryset=User.objects.filter(role=Role.OFFICER, is_active=True).order_by("first_name", "last_name", "username"),
+        queryset=holders(Capability.TAKE_CASES).order_by("first_name", "last_name", "username"),
         empty_label=_("Choose…"),
     )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role != Role.SUPERVISOR:
+        if not user_can(user, Capability.SUPERVISE):
             del self.fields["officer"]
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
 from alerts.selectors import alert_history
 from core.encrypted_files import read_decrypted
@@ -29,7 +30,7 @@ from reports.choices import Status, YesNoUnknown
 from reports.models import Report, ReportAttachment
 
 from . import services
-from .access import TRIAGE_ROLES, access_report
+from .access import access_report
 from .models import Case, CaseReport
 from .selectors import report_inbox
 from .triage_forms import (
@@ -44,7 +45,7 @@ from .triage_forms import (
     RejectForm,
 )
 
-triage_only = login_and_second_factor_required(roles=TRIAGE_ROLES)
+triage_only = login_and_second_factor_required(capability=Capability.TRIAGE)
 PAGE_SIZE = 25
 
 # The codes reports.priority.assess_priority gives as its reasons.

@@ -6,9 +6,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.decorators import login_and_second_factor_required
-from accounts.models import Role
-
 from . import health
 from .decorators import anonymous_page
 
@@ -41,21 +38,6 @@ def language(request, code):
         samesite="Lax",
     )
     return response
-
-
-@login_and_second_factor_required
-def staff_home(request):
-    # Each role starts where its work is: volunteers at their RTs, officers and supervisors
-    # at the report inbox, the head of agency at the case list.
-    start = {
-        Role.VOLUNTEER: "outreach:home",
-        Role.OFFICER: "triage:inbox",
-        Role.SUPERVISOR: "triage:inbox",
-        Role.HEAD: "cases:list",
-    }.get(request.user.role)
-    if start:
-        return redirect(start)
-    return render(request, "core/staff_home.html")
 
 
 @never_cache

@@ -1,5 +1,6 @@
-"""Downloads of case data: the de-identified cases list, the same with identities (supervisors
-only, by explicit choice), and the SIMFONI-PPA list of child victims."""
+"""Downloads of case data: the de-identified cases list, the same with identities (by explicit
+choice, for holders of Capability.EXPORT_IDENTITIES), and the SIMFONI-PPA list of child victims.
+dashboard.exports.cases_for_export refuses whoever may not have what they ask for."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -10,18 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.capabilities import Capability, user_can
 from accounts.decorators import login_and_second_factor_required
-from accounts.models import Role
 from core.audit import audit_log
 from outreach.staff_views import DATE_WIDGET, PeriodRules
 
 from . import exports
 
-EXPORTERS = frozenset({Role.SUPERVISOR, Role.HEAD})
-IDENTITY_EXPORTERS = frozenset({Role.SUPERVISOR})
 IDENTITIES_FIELD = "include_identities"
 
-exporters_only = login_and_second_factor_required(roles=EXPORTERS)
+exporters_only = login_and_second_factor_required(capability=Capability.EXPORT)
 
 
 class ExportForm(PeriodRules, forms.Form):
@@ -73,14 +72,14 @@ def _bound_form(request) -> ExportForm:
     for name, value in _defaults().items():
         if not data.get(name):
             data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return ExportForm(data, allow_identities=request.user.role in IDENTITY_EXPORTERS)
+    return ExportForm(data, allow_identities=user_can(request.user, Capability.EXPORT_IDENTITIES))
 
 
 @exporters_only
 @require_GET
 @never_cache
 def index(request):
-    form = ExportForm(initial=_defaults(), allow_identities=request.user.role in IDENTITY_EXPORTERS)
+    form = ExportForm(initial=_defaults(), allow_identities=user_can(request.user, Capability.EXPORT_IDENTITIES))
     return render(request, "dashboard/export/index.html", {"form": form})
 
 
@@ -89,7 +88,7 @@ def index(request):
 @never_cache
 def download(request):
     # Asking for identities without the right is refused outright, not quietly downgraded.
-    if request.user.role not in IDENTITY_EXPORTERS and request.GET.get(IDENTITIES_FIELD):
+    if request.GET.get(IDENTITIES_FIELD) and not user_can(request.user, Capability.EXPORT_IDENTITIES):
         raise PermissionDenied
     form = _bound_form(request)
     if not form.is_valid():

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
@@ -16,6 +17,8 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from accounts.capabilities import Capability, user_can
+from accounts.models import User
 from cases.access import cases_for
 from cases.choices import CaseStatus, ClosureReason, PerpetratorRelation, RiskLevel, ServiceType
 from cases.models import Case, CaseService, Child, Perpetrator
@@ -69,10 +72,14 @@ def _local_date(moment: datetime | None) -> date | None:
 # --- selectors --------------------------------------------------------------------------------------
 
 
-def cases_for_export(*, user, period: Period, identities: bool) -> QuerySet[Case]:
+def cases_for_export(*, user: User, period: Period, identities: bool) -> QuerySet[Case]:
     """The cases opened in the period, with what a row needs fetched in a fixed number of queries.
 
-    Encrypted fields an export does not show are never loaded (so never decrypted)."""
+    Only for holders of Capability.EXPORT, and with identities only for those of
+    EXPORT_IDENTITIES (PermissionDenied otherwise). Encrypted fields an export does not show are
+    never loaded (so never decrypted)."""
+    if not user_can(user, Capability.EXPORT) or (identities and not user_can(user, Capability.EXPORT_IDENTITIES)):
+        raise PermissionDenied
     start, end = period.received_range()
     children = Child.objects.all()
     if not identities:

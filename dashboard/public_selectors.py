@@ -187,7 +187,7 @@ def _outreach(period: Period, today: date) -> dict:
     RT counts are counts of places, not of children, but go through public_count all the same.
     """
     # The public sees what the head of agency sees, at kecamatan level only: outreach_coverage
-    # reads through the outreach access module, which asks for a reader's role.
+    # reads through the outreach access module, which asks whether the reader may read outreach.
     reader = User(role=Role.HEAD)
     coverage_period = period if period.end < today else last_twelve_months(today=today)
     coverage = outreach_coverage(user=reader, period=coverage_period)

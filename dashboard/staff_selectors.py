@@ -32,7 +32,8 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, roles_with
+from accounts.models import User
 from alerts.models import Alert
 from areas.models import Kecamatan
 from cases.choices import (
@@ -465,7 +466,7 @@ def workload(*, period: Period, kecamatan: Kecamatan | None, today: date) -> Wor
     if kecamatan is not None:
         in_area &= Q(assigned_cases__kelurahan__kecamatan=kecamatan)
     officers = (
-        User.objects.filter(Q(role=Role.OFFICER, is_active=True) | Q(in_area))
+        User.objects.filter(Q(role__in=roles_with(Capability.TAKE_CASES), is_active=True) | Q(in_area))
         .annotate(open_cases=Count("assigned_cases", filter=in_area, distinct=True))
         .order_by("-open_cases", "first_name", "last_name", "username")
         .distinct()

@@ -9,16 +9,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
-from accounts.models import Role
 from core.charts import MonthBarFrame
 from outreach.selectors import Period
 from outreach.staff_views import PeriodFilterForm
 
 from . import staff_selectors
 from .staff_selectors import MonthRow, Row
-
-DASHBOARD_READERS = frozenset({Role.SUPERVISOR, Role.HEAD})
 
 
 def _this_year() -> Period:
@@ -135,7 +133,7 @@ class PairedMonthChart(MonthBarFrame):
         return cls(key=key, title=title, bars=bars, maximum=maximum)
 
 
-@login_and_second_factor_required(roles=DASHBOARD_READERS)
+@login_and_second_factor_required(capability=Capability.SEE_DASHBOARD)
 @require_GET
 def index(request):
     form = PeriodFilterForm(request.GET, default=_this_year())

@@ -1,30 +1,33 @@
-"""The only way outreach objects are loaded for a person. Missing and forbidden look the same."""
+"""The only way outreach objects are loaded for a person. Missing and forbidden look the same.
+
+LOG_OUTREACH (RT volunteers) reaches the records of one's own RTs; READ_OUTREACH (agency staff)
+reads them all (aggregates and logs: no case content); nobody else sees any
+(accounts.capabilities).
+"""
 
 from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, user_can
+from accounts.models import User
 from areas.models import RT
 
 from .choices import EDIT_WINDOW_DAYS
 from .models import ChildCareGroup, ForumAnakActivity, OutreachSession
 
-# Agency staff who read all outreach data (aggregates and logs; it holds no case content).
-OUTREACH_READERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD})
-
 
 def volunteer_rts(user: User) -> QuerySet[RT]:
-    if user.role != Role.VOLUNTEER:
+    if not user_can(user, Capability.LOG_OUTREACH):
         return RT.objects.none()
     return user.rts.select_related("kelurahan__kecamatan").order_by("kelurahan__name", "number")
 
 
 def _visible(user: User, queryset: QuerySet) -> QuerySet:
-    if user.role == Role.VOLUNTEER:
+    if user_can(user, Capability.LOG_OUTREACH):
         return queryset.filter(rt__in=user.rts.all())
-    if user.role in OUTREACH_READERS:
+    if user_can(user, Capability.READ_OUTREACH):
         return queryset
     return queryset.none()
 
@@ -57,12 +60,12 @@ def access_group(user: User, uuid) -> ChildCareGroup:
 
 
 def may_log_in(user: User, rt: RT) -> bool:
-    return user.role == Role.VOLUNTEER and user.rts.filter(pk=rt.pk).exists()
+    return user_can(user, Capability.LOG_OUTREACH) and user.rts.filter(pk=rt.pk).exists()
 
 
 def session_editable(session: OutreachSession, *, user: User, now: datetime) -> bool:
     """Its own volunteer edits a session for 7 days after logging it, or while unlocked."""
-    if user.role != Role.VOLUNTEER or session.logged_by_id != user.pk:
+    if not user_can(user, Capability.LOG_OUTREACH) or session.logged_by_id != user.pk:
         return False
     if session.unlocked_until and session.unlocked_until > now:
         return True

@@ -17,14 +17,13 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts.decorators import second_factor_pending
-from accounts.models import Role
+from accounts.capabilities import Capability, user_can
+from accounts.permissions import HasCapability
 from areas.models import RT
 from core.api import ERRORS_400, MISSING_404, PAGE_404, FlatListField
 
 from . import services
 from .access import (
-    OUTREACH_READERS,
     access_group,
     access_session,
     forum_activities_for,
@@ -39,29 +38,18 @@ from .models import OutreachPhoto
 DENIED_403 = OpenApiResponse(description="Not logged in, second factor not given, or a role without access.")
 
 
-class IsVolunteerOrOutreachReader(BasePermission):
-    """Logged in, past the second factor when it is required, and an RT volunteer or an outreach
-    reader. The same rule as accounts.decorators.login_and_second_factor_required."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and not second_factor_pending(user)
-            and (user.role == Role.VOLUNTEER or user.role in OUTREACH_READERS)
-        )
-
-
 class VolunteersWrite(BasePermission):
     """Readers read; only RT volunteers log and change outreach records (the services say which RTs)."""
 
     def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or request.user.role == Role.VOLUNTEER
+        return request.method in SAFE_METHODS or user_can(request.user, Capability.LOG_OUTREACH)
 
 
 class OutreachAPIView(APIView):
-    permission_classes = [IsVolunteerOrOutreachReader, VolunteersWrite]
+    permission_classes = [
+        HasCapability.of(Capability.LOG_OUTREACH) | HasCapability.of(Capability.READ_OUTREACH),
+        VolunteersWrite,
+    ]
 
 
 class OutreachListAPIView(OutreachAPIView):

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, user_can
+from accounts.models import User
 from areas.models import RT
 from core.audit import audit_log
 from core.encrypted_files import delete_quietly, save_encrypted
@@ -194,7 +195,7 @@ def outreach_session_update(*, session: OutreachSession, data: SessionInput, act
 
 @transaction.atomic
 def outreach_session_unlock(*, session: OutreachSession, acting_user: User) -> OutreachSession:
-    if acting_user.role != Role.SUPERVISOR:
+    if not user_can(acting_user, Capability.SUPERVISE):
         raise DomainError(_("Only a supervisor can unlock a session."), code="not_supervisor")
     session.unlocked_until = timezone.now() + timedelta(days=EDIT_WINDOW_DAYS)
     session.save(update_fields=["unlocked_until", "updated_at"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
 from areas.models import Kecamatan
 from core.audit import audit_log
@@ -23,10 +24,9 @@ from core.charts import MonthBarFrame
 from core.spreadsheets import neutralise
 
 from . import selectors
-from .access import OUTREACH_READERS
 from .selectors import Period
 
-readers_only = login_and_second_factor_required(roles=OUTREACH_READERS)
+readers_only = login_and_second_factor_required(capability=Capability.READ_OUTREACH)
 PAGE_SIZE = 50
 MAX_PERIOD = timedelta(days=5 * 366)
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -5,14 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
-from accounts.models import Role
 from core.errors import DomainError
 
 from . import access, services
 from .forms import ForumActivityForm, GroupForm, SessionForm
 
-volunteer_only = login_and_second_factor_required(roles={Role.VOLUNTEER})
+volunteer_only = login_and_second_factor_required(capability=Capability.LOG_OUTREACH)
 PAGE_SIZE = 20
 
 
@@ -133,14 +133,14 @@ def forum_activities(request):
     return render(request, "outreach/forum.html", context, status=400 if form.errors else 200)
 
 
-@login_and_second_factor_required(roles=access.OUTREACH_READERS)
+@login_and_second_factor_required(capability=Capability.READ_OUTREACH)
 def session_detail(request, uuid):
     """A session as the agency sees it; a supervisor can unlock it for its volunteer."""
     session = access.access_session(request.user, uuid)
     return render(request, "outreach/session_detail.html", {"session": session})
 
 
-@login_and_second_factor_required(roles={Role.SUPERVISOR})
+@login_and_second_factor_required(capability=Capability.SUPERVISE)
 @require_POST
 def session_unlock(request, uuid):
     session = access.access_session(request.user, uuid)

@@ -130,7 +130,7 @@ class MessageAddedSerializer(MessageOutputSerializer):
 
 class ReportSubmitAPI(AnonymousAPIView):
     """POST: a report from anyone, anonymously. GET at the same address is the staff report
-    inbox (cases.api.ReportListAPI) and keeps that view's login, second factor and roles:
+    inbox (cases.api.ReportListAPI) and keeps that view's login, second factor and capability:
     only POST (and OPTIONS) go without authentication here."""
 
     STAFF_METHODS = ("GET", "HEAD")

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.capabilities import Capability, user_can
+from accounts.models import User
 from alerts.services import report_alert_new
 from areas.models import RT, Kelurahan
 from core.audit import audit_log
@@ -138,7 +139,7 @@ def report_submit(
     transaction; if anything fails, the files are removed and no row remains. A file that
     cannot be written does not cost the report: it is kept without it (files_not_saved).
     """
-    if (channel == Channel.VOLUNTEER) != (acting_user is not None and acting_user.role == Role.VOLUNTEER):
+    if (channel == Channel.VOLUNTEER) != user_can(acting_user, Capability.REPORT_FOR_RT):
         raise DomainError(_("Only an RT volunteer submits on someone's behalf."), code="volunteer_channel")
     errors = report_input_errors(data, today=timezone.localdate())
     if errors:
@@ -215,7 +216,7 @@ def report_message_add(
     Files that cannot be written are left out, and the returned message's files_not_saved
     names them."""
     if acting_user is not None:
-        require_triage_role(acting_user)
+        require_triage(acting_user)
     body = body.strip()
     if not 1 <= len(body) <= MESSAGE_MAX_LENGTH:
         raise DomainError(
@@ -255,11 +256,9 @@ def report_message_add(
 
 # --- Triage: what staff do with a report before (or instead of) it becomes a case ----------
 
-TRIAGE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
-
-def require_triage_role(user: User) -> None:
-    if user is None or user.role not in TRIAGE_ROLES:
+def require_triage(user: User | None) -> None:
+    if not user_can(user, Capability.TRIAGE):
         raise DomainError(_("Only officers and supervisors triage reports."), code="not_allowed")
 
 
@@ -270,7 +269,7 @@ def _locked_report(report: Report) -> Report:
 @transaction.atomic
 def report_acknowledge(*, report: Report, acting_user: User) -> Report:
     """The first look: stops the escalation ladder. Acknowledging twice changes nothing."""
-    require_triage_role(acting_user)
+    require_triage(acting_user)
     report = _locked_report(report)
     if report.acknowledged_at is not None:
         return report
@@ -286,7 +285,7 @@ def report_acknowledge(*, report: Report, acting_user: User) -> Report:
 
 @transaction.atomic
 def report_change_priority(*, report: Report, priority: str, reason: str, acting_user: User) -> Report:
-    require_triage_role(acting_user)
+    require_triage(acting_user)
     report = _locked_report(report)
     reason = reason.strip()
     if priority not in Priority.values:
@@ -322,7 +321,7 @@ def _require_open(report: Report) -> None:
 
 @transaction.atomic
 def report_mark_duplicate(*, report: Report, of_report: Report, acting_user: User) -> Report:
-    require_triage_role(acting_user)
+    require_triage(acting_user)
     report = _locked_report(report)
     _require_open(report)
     if of_report.pk == report.pk or of_report.duplicate_of_id == report.pk:
@@ -337,7 +336,7 @@ def report_mark_duplicate(*, report: Report, of_report: Report, acting_user: Use
 
 @transaction.atomic
 def report_reject(*, report: Report, reason: str, acting_user: User) -> Report:
-    require_triage_role(acting_user)
+    require_triage(acting_user)
     report = _locked_report(report)
     _require_open(report)
     if reason not in RejectionReason.values:

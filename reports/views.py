@@ -6,8 +6,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
-from accounts.models import Role
 from core.decorators import anonymous_page
 from core.errors import DomainError
 from core.ratelimit import GuessTry, guess_right, guess_try, limit_wait
@@ -119,7 +119,7 @@ def report_form(request):
 
 @never_cache
 @sensitive_post_parameters()
-@login_and_second_factor_required(roles={Role.VOLUNTEER})
+@login_and_second_factor_required(capability=Capability.REPORT_FOR_RT)
 @require_http_methods(["GET", "POST"])
 def volunteer_report_form(request):
     return _submit(request, channel=Channel.VOLUNTEER, acting_user=request.user, template="reports/volunteer_form.html")

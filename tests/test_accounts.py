@@ -17,7 +17,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("accounts:login")
-STAFF_HOME = reverse("core:staff_home")
+STAFF_HOME = reverse("accounts:staff_home")
 VOLUNTEER_HOME = reverse("outreach:home")
 INBOX = reverse("triage:inbox")
 

@@ -600,7 +600,7 @@ def beat(*, seconds_ago=0):
 
 def staff_page(client, user) -> str:
     login_as(client, user)
-    response = client.get(reverse("core:staff_home"), follow=True)
+    response = client.get(reverse("accounts:staff_home"), follow=True)
     assert response.status_code == 200
     return html_of(response)
 
@@ -671,6 +671,6 @@ def test_it_warns_in_indonesian_by_default(client, supervisor):
 def test_it_spends_one_query_on_the_counter_and_the_warning_of_an_administrator(client, sysadmin):
     login_as(client, sysadmin)
 
-    queries = delivery_queries(client, reverse("core:staff_home"))
+    queries = delivery_queries(client, reverse("accounts:staff_home"))
 
     assert len(queries) == 1 and "core_workerheartbeat" in queries[0]

@@ -88,6 +88,31 @@ def test_a_report_handled_once_cannot_be_accepted_again(officer):
         cs.report_accept(report=report, acting_user=officer)
 
 
+def test_only_a_supervisor_names_the_officer_of_a_new_case(officer, other_officer, supervisor):
+    report = new_report()
+
+    with pytest.raises(DomainError) as named_by_an_officer:
+        cs.report_accept(report=report, acting_user=officer, officer=other_officer)
+    with pytest.raises(DomainError) as naming_themselves:
+        cs.report_accept(report=report, acting_user=officer, officer=officer)
+    case = cs.report_accept(report=report, acting_user=supervisor, officer=other_officer)
+
+    for refused in (named_by_an_officer, naming_themselves):
+        assert (refused.value.code, refused.value.field) == ("not_supervisor", "officer")
+    assert case.assigned_officer == other_officer
+    assert not AuditEvent.objects.filter(action="cases.opened", actor=officer).exists()
+
+
+def test_an_officer_is_named_only_for_a_new_case(officer, other_officer, supervisor):
+    case = cs.report_accept(report=new_report(), acting_user=officer)
+
+    with pytest.raises(DomainError) as refused:
+        cs.report_accept(report=new_report(), case=case, acting_user=supervisor, officer=other_officer)
+
+    assert (refused.value.code, refused.value.field) == ("invalid", "officer")
+    assert case.case_reports.count() == 1
+
+
 def open_case(officer, **report_overrides) -> Case:
     return cs.report_accept(report=new_report(**report_overrides), acting_user=officer)
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +14,9 @@ from openpyxl import load_workbook
 from cases.models import Case
 from cases.services import ChildInput, case_add_child, case_add_perpetrator, report_accept, service_plan
 from core.models import AuditEvent
+from dashboard import exports
 from dashboard.exports import SIMFONI_HEADER
+from outreach.selectors import Period
 from tests.cases_data import new_report, service_input
 from tests.reporting import NARRATIVE
 
@@ -123,6 +126,22 @@ def test_it_refuses_identities_to_the_head(as_user, head, case):
     response = as_user(head).get(DOWNLOAD, {"include_identities": "on"})
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action__startswith="dashboard.").exists()
+
+
+@pytest.mark.parametrize("persona", ["officer", "head", "volunteer", "sysadmin"])
+def test_the_selector_refuses_identities_to_all_but_supervisors(request, persona, case):
+    period = Period(start=timezone.localdate() - timedelta(days=1), end=timezone.localdate())
+
+    with pytest.raises(PermissionDenied):
+        exports.cases_for_export(user=request.getfixturevalue(persona), period=period, identities=True)
+
+
+@pytest.mark.parametrize("persona", ["officer", "volunteer", "sysadmin"])
+def test_the_selector_refuses_any_export_to_those_who_may_not_export(request, persona, case):
+    period = Period(start=timezone.localdate() - timedelta(days=1), end=timezone.localdate())
+
+    with pytest.raises(PermissionDenied):
+        exports.cases_for_export(user=request.getfixturevalue(persona), period=period, identities=False)
 
 
 def test_it_gives_the_head_the_de_identified_export(as_user, head, case):

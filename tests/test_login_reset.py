@@ -220,7 +220,7 @@ def test_it_lets_a_supervisor_reset_an_officers_login_and_tells_owner_and_head(
     assert mail.subject == "Login diatur ulang: petugas"
     assert "Uji mengatur ulang login akun petugas (Uji)" in mail.body
     assert temporary not in mail.body and temporary not in mail.alternatives[0][0]
-    assert officer_browser.get(reverse("core:staff_home")).status_code == 302, "the old session ends"
+    assert officer_browser.get(reverse("accounts:staff_home")).status_code == 302, "the old session ends"
 
 
 def test_the_temporary_password_only_lets_its_owner_choose_a_password_then_enrol_again(client, supervisor, officer):
@@ -229,7 +229,7 @@ def test_the_temporary_password_only_lets_its_owner_choose_a_password_then_enrol
     login = client.post(LOGIN, {"username": "petugas", "password": temporary})
     assert login.status_code == 302 and login["Location"] == CHOOSE
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("core:staff_home")).status_code == 302
+    assert client.get(reverse("accounts:staff_home")).status_code == 302
     same = client.post(CHOOSE, {"new_password1": temporary, "new_password2": temporary})
     assert same.status_code == 200 and same.context["form"].errors["new_password1"]
     chosen = client.post(CHOOSE, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})

@@ -63,7 +63,7 @@ def test_volunteer_pages_send_an_anonymous_visitor_to_login(client, name):
 def test_a_volunteer_lands_on_their_home_after_login(client, volunteer):
     login_as(client, volunteer)
 
-    response = client.get(reverse("core:staff_home"))
+    response = client.get(reverse("accounts:staff_home"))
 
     assert response.url == reverse("outreach:home")
     home = client.get(response.url).content.decode()
@@ -180,6 +180,6 @@ def test_a_volunteer_registers_a_group_and_logs_a_forum_activity(client, volunte
 def test_volunteers_see_no_reports_or_cases(client, volunteer):
     login_as(client, volunteer)
 
-    assert client.get(reverse("core:staff_home")).status_code == 302
+    assert client.get(reverse("accounts:staff_home")).status_code == 302
     html = client.get(reverse("outreach:home")).content.decode()
     assert "/staf/laporan" not in html

@@ -14,7 +14,7 @@ from alerts.models import Alert, AlertKind
 from alerts.tasks import sweep
 from areas.models import Kecamatan
 from cases.models import Case, CaseReport, CaseService, Child, FollowUp
-from core.volume import UUID_HIGH, UUID_LOW
+from devdata.volume import UUID_HIGH, UUID_LOW
 from outreach.models import OutreachSession
 from reports.choices import Priority, Status
 from reports.models import Report

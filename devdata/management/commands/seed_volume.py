@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core import volume
 from core.db import statement_timeout_lift
+from devdata import volume
 
 
 class Command(BaseCommand):
