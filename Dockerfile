@@ -13,6 +13,7 @@ RUN DJANGO_DEBUG=false \
     SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only \
     FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMDAwMDAwMDA= \
     RECEIPT_CODE_SECRET=build-only-not-a-secret-build-only-not-a-secret \
+    CHILD_MATCH_SECRET=build-only-not-a-secret-build-only-not-a-secret \
     ALLOWED_HOSTS=build.invalid \
     DATABASE_URL=postgres://build.invalid/unused \
     python manage.py collectstatic --noinput \

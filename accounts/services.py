@@ -18,16 +18,13 @@ from core.emails import send_templated_email
 from core.errors import DomainError
 from core.models import AuditEvent
 
+from .audit import AccountAction
 from .capabilities import Capability, user_can
 from .models import AGENCY_ROLES, Role, User
 from .selectors import failed_logins_since, head_emails
 
 logger = logging.getLogger(__name__)
 
-FAILED_LOGINS_NOTIFIED = "accounts.failed_logins_notified"
-ROLE_GRANTED = "accounts.role_granted"
-LOGIN_RESET = "accounts.login_reset"
-PASSWORD_CHOSEN = "accounts.password_chosen"  # noqa: S105 (an audit action, not a password)
 # No 0/o, 1/l/i: the temporary password is read out or copied by hand. 16 of 31 signs ≈ 79 bits.
 _TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 (the signs, not a password)
 
@@ -80,7 +77,7 @@ def user_create(
     user.rts.set(rts)
     audit_log(
         actor=acting_user,
-        action="accounts.user_created",
+        action=AccountAction.USER_CREATED,
         target=user,
         data={"role": role, "rts": [rt.pk for rt in rts]},
     )
@@ -121,7 +118,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> TOTPDevice:
         updated = TOTPDevice.objects.filter(pk=device.pk, confirmed=False).update(confirmed=True)
         if not updated:
             raise DomainError(_("A second factor is already set up for this account."), code="totp_exists")
-        audit_log(actor=device.user, action="accounts.totp_enrolled", target=device.user)
+        audit_log(actor=device.user, action=AccountAction.TOTP_ENROLLED, target=device.user)
     device.confirmed = True
     return device
 
@@ -206,7 +203,7 @@ def user_save_in_admin(*, acting_user: User, user: User, changed_fields: Iterabl
     user.save()
     audit_log(
         actor=acting_user,
-        action="accounts.user_changed_in_admin" if stored else "accounts.user_created_in_admin",
+        action=AccountAction.USER_CHANGED_IN_ADMIN if stored else AccountAction.USER_CREATED_IN_ADMIN,
         target=user,
         data={"fields": sorted(changed_fields), "role": user.role, "active": user.is_active},
     )
@@ -244,7 +241,7 @@ def user_grant_role(*, acting_user: User | None, user: User, role: str) -> User:
     user.save(update_fields=["role", "is_active"])
     audit_log(
         actor=acting_user,
-        action=ROLE_GRANTED,
+        action=AccountAction.ROLE_GRANTED,
         target=user,
         data={"role": role, "previous_role": previous_role, "was_active": was_active},
     )
@@ -276,7 +273,7 @@ def totp_device_save_in_admin(*, acting_user: User, device: TOTPDevice, changed_
     device.save()
     audit_log(
         actor=acting_user,
-        action="accounts.totp_device_changed_in_admin" if stored else "accounts.totp_device_added_in_admin",
+        action=AccountAction.TOTP_DEVICE_CHANGED_IN_ADMIN if stored else AccountAction.TOTP_DEVICE_ADDED_IN_ADMIN,
         target=device.user,
         data={"device": device.pk, "fields": sorted(changed_fields)},
     )
@@ -293,7 +290,7 @@ def totp_device_delete_in_admin(*, acting_user: User, device: TOTPDevice) -> Non
     device.delete()
     audit_log(
         actor=acting_user,
-        action="accounts.totp_device_deleted_in_admin",
+        action=AccountAction.TOTP_DEVICE_DELETED_IN_ADMIN,
         target=device.user,
         data={"device": device_id},
     )
@@ -333,7 +330,9 @@ def user_reset_login(*, acting_user: User, user: User) -> str:
     user.password_is_temporary = True
     user.save(update_fields=["password", "password_is_temporary"])
     devices_removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
-    audit_log(actor=acting_user, action=LOGIN_RESET, target=user, data={"devices_removed": devices_removed})
+    audit_log(
+        actor=acting_user, action=AccountAction.LOGIN_RESET, target=user, data={"devices_removed": devices_removed}
+    )
     owner = [user.email] if user.email else []
     _send_after_commit(
         name="login_reset",
@@ -368,7 +367,7 @@ def user_password_choose(*, user: User, password: str) -> User:
     user.set_password(password)
     user.password_is_temporary = False
     user.save(update_fields=["password", "password_is_temporary"])
-    audit_log(actor=user, action=PASSWORD_CHOSEN, target=user)
+    audit_log(actor=user, action=AccountAction.PASSWORD_CHOSEN, target=user)
     return user
 
 
@@ -390,14 +389,17 @@ def account_failed_logins_notify(*, username: str, now: datetime | None = None) 
         return None
     since = now - timedelta(hours=settings.LOGIN_FAILURE_NOTICE_HOURS)
     told = AuditEvent.objects.filter(
-        action=FAILED_LOGINS_NOTIFIED, target_type=User._meta.label_lower, target_id=str(user.pk), at__gt=since
+        action=AccountAction.FAILED_LOGINS_NOTIFIED,
+        target_type=User._meta.label_lower,
+        target_id=str(user.pk),
+        at__gt=since,
     )
     if told.exists():
         return None
     failures = failed_logins_since(username=username, since=since)
     if failures < settings.AXES_FAILURE_LIMIT:
         return None
-    audit_log(actor=None, action=FAILED_LOGINS_NOTIFIED, target=user, data={"failures": failures})
+    audit_log(actor=None, action=AccountAction.FAILED_LOGINS_NOTIFIED, target=user, data={"failures": failures})
     _send_after_commit(
         name="failed_logins",
         to=[user.email] if user.email else [],

@@ -8,6 +8,7 @@ from accounts.models import User
 from core.audit import audit_log
 from core.errors import DomainError
 
+from .audit import AlertAction
 from .models import NotificationPreference
 
 CHANNEL_FIELDS = ("email", "webhook", "in_app")
@@ -31,5 +32,5 @@ def notification_preferences_save(
     for name, value in wanted.items():
         setattr(preference, name, value)
     preference.save()
-    audit_log(actor=acting_user, action="alerts.preferences_changed", target=preference, data=changed)
+    audit_log(actor=acting_user, action=AlertAction.PREFERENCES_CHANGED, target=preference, data=changed)
     return preference

@@ -11,8 +11,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from accounts.capabilities import Capability, user_can
 from accounts.models import User
 from cases.models import Case
-from reports.choices import Priority, Status
 from reports.models import Report
+from reports.priority import response_time_passed
 
 from .content import TITLES
 from .health import AlertingStatus, alerting_status
@@ -130,15 +130,6 @@ class OverdueReport:
     alert: Alert | None  # the one its level raised, with its deliveries; None if not raised (yet)
 
 
-def _past(step: str, now: datetime) -> Q:
-    """Reports received longer ago than REPORT_RESPONSE_HOURS[priority][step]."""
-    past = Q()
-    for priority in Priority.values:
-        hours = settings.REPORT_RESPONSE_HOURS[priority][step]
-        past |= Q(priority=priority, received_at__lte=now - timedelta(hours=hours))
-    return past
-
-
 def _place_on_ladder(report: Report, now: datetime) -> OverdueReport:
     hours = settings.REPORT_RESPONSE_HOURS[report.priority]
     waited = now - report.received_at
@@ -166,8 +157,10 @@ def overdue_reports(*, now: datetime) -> dict[int, list[OverdueReport]]:
     that alert's deliveries. Three queries for all three levels: reports, alerts, deliveries."""
     alerts = Alert.objects.filter(kind__in=LEVEL_KINDS.values()).only("report_id", "kind", "level", "created_at")
     reports = (
-        Report.objects.filter(status=Status.NEW, acknowledged_at__isnull=True)
-        .filter(Q(acknowledge_due_at__lt=now) | _past("supervisor", now) | _past("head", now))
+        Report.objects.unacknowledged()
+        .filter(
+            Q(acknowledge_due_at__lt=now) | response_time_passed("supervisor", now) | response_time_passed("head", now)
+        )
         .select_related("kelurahan")
         .only("uuid", "received_at", "priority", "acknowledge_due_at", "kelurahan__name")
         .prefetch_related(

@@ -10,10 +10,9 @@ from django.utils import timezone, translation
 
 from accounts.capabilities import Capability, holders, roles_with, user_can
 from accounts.models import User
-from cases.choices import OPEN_STATUSES, ServiceStatus
-from cases.models import Case, CaseService, FollowUp
+from cases.models import Case, CaseService
 from core.models import AuditEvent
-from reports.choices import Priority, Status
+from reports.choices import Priority
 from reports.models import Report
 
 from . import channels
@@ -143,12 +142,9 @@ def escalation_sweep(*, now: datetime) -> int:
     """Raise level 2 and level 3 for reports nobody acknowledged in time. Each level once."""
     raised = 0
     for level, step, kind, capability in LADDER:
-        due = Q()
-        for priority in Priority.values:
-            hours = settings.REPORT_RESPONSE_HOURS[priority][step]
-            due |= Q(priority=priority, received_at__lte=now - timedelta(hours=hours))
         reports = (
-            Report.objects.filter(due, acknowledged_at__isnull=True, status=Status.NEW)
+            Report.objects.unacknowledged()
+            .past(step, now)
             .exclude(Exists(Alert.objects.filter(report=OuterRef("pk"), kind=kind)))
             .select_related("kelurahan")
         )
@@ -179,20 +175,15 @@ def reminder_sweep(*, now: datetime) -> int:
     def _raise(key, kind, recipients, case):
         candidates.append((key, kind, recipients, case))
 
-    open_cases = Case.objects.filter(status__in=OPEN_STATUSES).select_related(
-        "assigned_officer", "second_officer", "kelurahan"
+    cases = Case.objects.select_related("assigned_officer", "second_officer", "kelurahan")
+    for case in cases.follow_up_overdue(today):
+        due = case.next_follow_up
+        _raise(f"case:{case.pk}:follow_up:{due}", AlertKind.FOLLOW_UP_DUE, _officers(case), case)
+        if due < late_for_supervisor:
+            _raise(f"case:{case.pk}:follow_up:{due}:supervisor", AlertKind.STILL_OVERDUE, supervisors, case)
+    late_services = CaseService.objects.overdue(today).select_related(
+        "case__assigned_officer", "case__second_officer", "case__kelurahan"
     )
-    latest = FollowUp.objects.filter(case=OuterRef("pk")).order_by("-visited_on", "-pk")
-    for case in open_cases.annotate(next_due=latest.values("next_follow_up_on")[:1]).filter(next_due__lt=today):
-        _raise(f"case:{case.pk}:follow_up:{case.next_due}", AlertKind.FOLLOW_UP_DUE, _officers(case), case)
-        if case.next_due < late_for_supervisor:
-            _raise(f"case:{case.pk}:follow_up:{case.next_due}:supervisor", AlertKind.STILL_OVERDUE, supervisors, case)
-    late_services = CaseService.objects.filter(
-        case__status__in=OPEN_STATUSES,
-        status__in=[ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS],
-        planned_on__lt=today,
-        completed_on__isnull=True,
-    ).select_related("case__assigned_officer", "case__second_officer", "case__kelurahan")
     for service in late_services:
         _raise(f"service:{service.uuid}:due", AlertKind.SERVICE_DUE, _officers(service.case), service.case)
         if service.planned_on < late_for_supervisor:
@@ -201,13 +192,13 @@ def reminder_sweep(*, now: datetime) -> int:
     # Activity is every change the audit trail records on the case (a visit, a service, a note),
     # not only edits of the case row itself, which those never touch; reading is not activity.
     last_change = (
-        AuditEvent.objects.filter(target_type=Case._meta.label_lower, target_id=Cast(OuterRef("pk"), CharField()))
-        .exclude(action__endswith=".viewed")
+        AuditEvent.objects.changes()
+        .filter(target_type=Case._meta.label_lower, target_id=Cast(OuterRef("pk"), CharField()))
         .order_by("-at")
         .values("at")[:1]
     )
     last_activity = Greatest("updated_at", Coalesce(Subquery(last_change), "updated_at"))
-    for case in open_cases.annotate(last_activity=last_activity).filter(last_activity__lt=quiet_since):
+    for case in cases.open().annotate(last_activity=last_activity).filter(last_activity__lt=quiet_since):
         # One flag per quiet spell: the key names the last change it is about.
         _raise(f"case:{case.pk}:inactive:{case.last_activity:%Y%m%d%H%M}", AlertKind.CASE_INACTIVE, supervisors, case)
 

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.capabilities import Capability, user_can
 from accounts.decorators import login_and_second_factor_required
-from cases.triage_views import duration_in_words
 from core.errors import DomainError
+from core.wording import duration_in_words
 
 from . import services
 from .content import AlertContent, alert_content

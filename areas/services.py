@@ -2,6 +2,7 @@ from django.db import transaction
 
 from core.audit import audit_log
 
+from .audit import AreaAction
 from .models import RT
 
 
@@ -24,5 +25,5 @@ def rt_bulk_import(*, entries: set[tuple[int, int]], acting_user, source: str = 
     )
     created, existing = len(new), len(entries) - len(new)
     if created:
-        audit_log(actor=acting_user, action="areas.rts_imported", data={"created": created, "source": source})
+        audit_log(actor=acting_user, action=AreaAction.RTS_IMPORTED, data={"created": created, "source": source})
     return created, existing

@@ -43,6 +43,12 @@ FIELD_ENCRYPTION_KEYS = env.fernet_keys(
 RECEIPT_CODE_SECRET = env.secret(
     "RECEIPT_CODE_SECRET", dev_default="dev-only-insecure-receipt-code-secret-0123456789", min_length=32
 )
+# Children's match keys (the same child in another case) are HMACs under this key of their own,
+# so rotating SECRET_KEY leaves them valid; after changing this one, run
+# `manage.py recompute_child_match_keys`, or duplicates go unnoticed.
+CHILD_MATCH_SECRET = env.secret(
+    "CHILD_MATCH_SECRET", dev_default="dev-only-insecure-child-match-secret-0123456789", min_length=32
+)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", dev_default=["127.0.0.1", "localhost", "[::1]", "testserver"], required_in_production=True
 )
@@ -69,6 +75,7 @@ INSTALLED_APPS = [
     "accounts",
     "reports",
     "cases",
+    "triage",
     "outreach",
     "alerts",
     "dashboard",
@@ -456,6 +463,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "reports.choices.YesNoUnknown"},
+    # Knows core.routing.by_method: one address whose methods are served by different views.
+    "DEFAULT_GENERATOR_CLASS": "core.routing.SchemaGenerator",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",  # the default, kept
         "core.api.document_unsupported_media_type",

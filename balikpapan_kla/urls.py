@@ -4,12 +4,18 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.routing import by_method
+from reports.api import ReportSubmitAPI
+from triage.api import ReportListAPI
+
 if settings.STAFF_2FA_REQUIRED:
     # The admin site then asks for the TOTP code too (django-otp's documented way).
     admin.site.__class__ = OTPAdminSite
 
 # A database that is down answers 503, not a 500 (core.unavailable).
 handler500 = "core.unavailable.server_error"
+
+report_submit = ReportSubmitAPI.as_view()
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -21,11 +27,19 @@ urlpatterns = [
     path("staf/dasbor/", include("dashboard.staff_urls")),
     path("staf/ekspor/", include("dashboard.export_urls")),
     path("statistik/", include("dashboard.public_urls")),
-    path("staf/laporan/", include("cases.triage_urls")),
+    path("staf/laporan/", include("triage.urls")),
     path("staf/kasus/", include("cases.case_urls")),
     # akun/ and staf/ itself (where staff land after logging in): one app across both prefixes.
     path("", include("accounts.urls")),
+    # One address, two apps: the staff inbox (GET) and the reporter's submission (POST, anonymous,
+    # which also answers OPTIONS and any other method).
+    path(
+        "api/v1/reports/",
+        by_method(get=ReportListAPI.as_view(), post=report_submit, otherwise=report_submit),
+        name="api-report-submit",
+    ),
     path("api/v1/", include("reports.api_urls")),
+    path("api/v1/", include("triage.api_urls")),
     path("api/v1/", include("cases.api_urls")),
     path("api/v1/outreach/", include("outreach.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

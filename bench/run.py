@@ -50,6 +50,7 @@ SECRETS = {
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghijkl",
     "FIELD_ENCRYPTION_KEYS": "YmVuY2gtb25seS1maWVsZC1rZXktMDAwMDAwMDAwMDA=",
     "RECEIPT_CODE_SECRET": "bench-only-receipt-code-secret-0123456789abcdef",
+    "CHILD_MATCH_SECRET": "bench-only-child-match-secret-0123456789abcdef",
     "ALERT_WEBHOOK_SECRET": "bench-only-webhook-secret-0123456789abcdef",
 }
 # Raised for the throughput rows only: one load generator on 127.0.0.1 is one client.

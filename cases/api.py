@@ -1,102 +1,66 @@
-"""The staff API: triage of the report inbox, and case management.
+"""The staff API of case management: the case list, one case, and the changes to it.
 
-Officers and supervisors triage reports. Cases are read by whoever cases.access lets see
-them (an officer their own, a supervisor all, the head all but without identities) and
-changed only by those who may edit them. Every object is loaded through cases.access and
-every change goes through reports.services or cases.services; their DomainError becomes a
-400 in core.api. Objects are named by their UUID or their reference, never by a database id.
+Cases are read by whoever cases.access lets see them (an officer their own, a supervisor all,
+the head all but without identities) and changed only by those who may edit them. Every case is
+loaded through cases.access and every change goes through cases.services; their DomainError
+becomes a 400 in core.api. Cases are named by their UUID, never by a database id; they are opened
+only by accepting a report (triage.api).
 """
 
-import re
 from dataclasses import fields
 
-from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Case as SqlCase
-from django.db.models import Prefetch, Q, When, prefetch_related_objects
-from django.utils import timezone
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts.capabilities import Capability, holders
+from accounts.capabilities import Capability
 from accounts.permissions import HasCapability
-from core.api import ERRORS_400, MISSING_404, PAGE_404
-from reports import services as report_services
-from reports.choices import (
-    MESSAGE_MAX_LENGTH,
-    AuthorKind,
-    Channel,
-    ChildSex,
-    Place,
-    Priority,
-    RejectionReason,
-    ReporterRelation,
-    ViolenceType,
-    YesNoUnknown,
-)
-from reports.choices import PerpetratorRelation as ReportedRelation
-from reports.choices import Status as ReportStatus
-from reports.models import Report, ReportMessage
+from core.api import ERRORS_400, MISSING_404, PAGE_404, paginated
+from core.fields import identifying_fields
+from reports.models import Report
 
 from . import services
-from .access import (
-    CaseAccess,
-    access_case,
-    access_report,
-    cases_for,
-    reports_for,
-    visible_references,
-)
+from .access import CaseAccess, access_case, cases_for, visible_references
 from .choices import (
     RECOVERY_DIMENSIONS,
     SCORE_MAX,
     SCORE_MIN,
     CaseStatus,
-    ClosureReason,
     Education,
-    PerpetratorRelation,
     RiskLevel,
     ServiceStatus,
     ServiceType,
 )
 from .models import Case, CaseNote, CaseReport, CaseService, FollowUp, Provider
+from .serializers import (
+    DENIED_403,
+    CaseDetailSerializer,
+    CaseListItemSerializer,
+    ChildSerializer,
+    ChildSexField,
+    FollowUpSerializer,
+    NoteSerializer,
+    ServiceSerializer,
+    ServiceStatusField,
+    officer_field,
+    optional_text,
+)
 
 STALE_400 = OpenApiResponse(
     description='Errors per field: {field: [{"message": ..., "code": ...}]}. A `version` older than the '
     'case\'s comes back as {"non_field_errors": [{"code": "stale_version", ...}]}: reload the case and retry.'
 )
-DENIED_403 = OpenApiResponse(
-    description="Not logged in, second factor not given, a role without access, a case you may only read, "
-    "or a supervisor's action (deciding a closure, reopening, assigning) asked for by someone else."
-)
-
-# Identifying fields that lists and triage answers neither show nor load (and so never decrypt).
-REPORT_SECRETS = ("narrative", "address_detail", "child_name", "reporter_contact")
-CASE_SECRETS = ("needs", "closure_explanation")
 TRANSITIONS = ("advance", "request_closure", "approve_closure", "send_back", "reopen")
 SUPERVISOR_TRANSITIONS = frozenset({"approve_closure", "send_back", "reopen"})
 
 
-# --- Permissions -------------------------------------------------------------------------------
-
-
-class TriageAPIView(APIView):
-    permission_classes = [HasCapability.of(Capability.TRIAGE)]
-
-
 class CaseAPIView(APIView):
     permission_classes = [HasCapability.of(Capability.READ_CASES)]
-
-
-def paginated(request, view, queryset, serializer_class, context=None) -> Response:
-    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True, context=context or {}).data)
 
 
 def editable_case(request, uuid) -> CaseAccess:
@@ -116,504 +80,13 @@ def supervised_case(request, uuid) -> CaseAccess:
     return access
 
 
-# --- Fields ------------------------------------------------------------------------------------
-
-
-def enum_field(choices_class, component_name: str) -> type[serializers.ChoiceField]:
-    """A ChoiceField whose enum is a schema component of its own name. The schema's automatic
-    enum names clash where one field name carries several choice sets (`status` is already the
-    reporter's three public states) or one choice set several field names; these name theirs.
-    A blank value goes out as null."""
-
-    @extend_schema_field({"type": "string", "enum": choices_class.values}, component_name=component_name)
-    class EnumField(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices_class.choices, **kwargs)
-
-        def to_representation(self, value):
-            return super().to_representation(value) or None
-
-    return EnumField
-
-
-ReportStatusField = enum_field(ReportStatus, "ReportTriageStatusEnum")
-RejectionReasonField = enum_field(RejectionReason, "RejectionReasonEnum")
-CaseStatusField = enum_field(CaseStatus, "CaseStatusEnum")
-ServiceStatusField = enum_field(ServiceStatus, "CaseServiceStatusEnum")
-ChildSexField = enum_field(ChildSex, "CaseChildSexEnum")
-
-
-class ReportViolenceTypesField(serializers.ListField):
-    child = serializers.ChoiceField(ViolenceType.choices)
-
-    def to_representation(self, data):
-        return sorted(row.violence_type for row in data.all())
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class ReportReferenceField(serializers.SlugRelatedField):
-    """A report by its reference, "LP-<year>-<number>", among those the caller may see."""
-
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="reference", queryset=Report.objects.all(), **kwargs)
-
-    def to_internal_value(self, data):
-        text = str(data).strip().upper()
-        match = re.fullmatch(r"LP-\d{4}-(\d{1,12})", text)
-        report = reports_for(self.context["request"].user).filter(pk=int(match[1])).first() if match else None
-        if report is None or report.reference != text:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
-        return report
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CaseReferenceField(serializers.SlugRelatedField):
-    """A case by its reference, "BPN-<year>-<number>", among those the caller may see."""
-
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="reference", queryset=Case.objects.all(), **kwargs)
-
-    def get_queryset(self):
-        return cases_for(self.context["request"].user)
-
-    def to_internal_value(self, data):
-        return super().to_internal_value(str(data).strip().upper())
-
-
-def officer_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="username", queryset=holders(Capability.TAKE_CASES), **kwargs)
-
-
-def optional_text(max_length: int, **kwargs) -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, default="", max_length=max_length, **kwargs)
-
-
-# --- Report output -----------------------------------------------------------------------------
-
-
-@extend_schema_serializer(component_name="StaffReportListItem")
-class ReportListItemSerializer(serializers.Serializer):
-    """What a triage list shows: no narrative, no name, no address, no contact."""
-
-    id = serializers.UUIDField(source="uuid")
-    reference = serializers.CharField(help_text='e.g. "LP-2025-000123"; the one to read over the phone.')
-    status = ReportStatusField()
-    priority = serializers.ChoiceField(Priority.choices)
-    priority_reason = serializers.CharField()
-    overdue = serializers.SerializerMethodField(help_text="Not acknowledged and past its deadline.")
-    channel = serializers.ChoiceField(Channel.choices)
-    received_at = serializers.DateTimeField()
-    acknowledge_due_at = serializers.DateTimeField()
-    acknowledged_at = serializers.DateTimeField(allow_null=True)
-    violence_types = ReportViolenceTypesField()
-    danger_now = serializers.ChoiceField(YesNoUnknown.choices)
-    injured = serializers.ChoiceField(YesNoUnknown.choices)
-    child_age = serializers.IntegerField(allow_null=True)
-    child_sex = serializers.ChoiceField(ChildSex.choices, allow_blank=True)
-    place = serializers.ChoiceField(Place.choices, allow_blank=True)
-    kelurahan = serializers.CharField(source="kelurahan.name")
-    kecamatan = serializers.CharField(source="kelurahan.kecamatan.name")
-    rt = serializers.IntegerField(source="rt.number", allow_null=True, help_text="The RT's number, if given.")
-    duplicate_of = serializers.CharField(
-        source="duplicate_of.reference", allow_null=True, help_text="The reference of the report it repeats."
-    )
-    case = serializers.CharField(
-        source="case_link.case.reference", allow_null=True, help_text="The reference of the case it belongs to."
-    )
-
-    def get_overdue(self, report) -> bool:
-        return report.acknowledged_at is None and timezone.now() > report.acknowledge_due_at
-
-
-@extend_schema_serializer(component_name="StaffReportMessage")
-class ReportMessageSerializer(serializers.Serializer):
-    sender = serializers.ChoiceField(AuthorKind.choices, source="author_kind")
-    author = serializers.CharField(source="author.username", allow_null=True, help_text="Staff only.")
-    body = serializers.CharField()
-    sent_at = serializers.DateTimeField(source="created_at")
-    attachments = serializers.SerializerMethodField()
-
-    def get_attachments(self, message) -> int:
-        return len(message.attachments.all())
-
-
-@extend_schema_serializer(component_name="StaffReportDetail")
-class ReportDetailSerializer(ReportListItemSerializer):
-    narrative = serializers.CharField()
-    occurred_on = serializers.DateField(allow_null=True)
-    ongoing = serializers.BooleanField()
-    address_detail = serializers.CharField()
-    child_name = serializers.CharField()
-    child_disability = serializers.ChoiceField(YesNoUnknown.choices)
-    perpetrator_relation = serializers.ChoiceField(ReportedRelation.choices, allow_blank=True)
-    perpetrator_lives_with_child = serializers.ChoiceField(YesNoUnknown.choices)
-    reporter_relation = serializers.ChoiceField(ReporterRelation.choices)
-    reporter_contact = serializers.CharField()
-    contact_consent = serializers.BooleanField()
-    rejection_reason = RejectionReasonField(allow_null=True, help_text="Set when rejected.")
-    acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True)
-    attachments = serializers.SerializerMethodField(help_text="How many files the report and its messages hold.")
-    messages = ReportMessageSerializer(many=True)
-
-    def get_attachments(self, report) -> int:
-        return len(report.attachments.all())
-
-
-def report_rows(user):
-    """Reports for lists and triage answers, with a fixed number of queries."""
-    return (
-        reports_for(user)
-        .select_related("kelurahan__kecamatan", "rt", "duplicate_of", "case_link__case")
-        .prefetch_related("violence_types")
-        .defer(
-            *REPORT_SECRETS,
-            *(f"duplicate_of__{name}" for name in REPORT_SECRETS),
-            *(f"case_link__case__{name}" for name in CASE_SECRETS),
-        )
-    )
-
-
-def report_state(request, report) -> dict:
-    return ReportListItemSerializer(report_rows(request.user).get(pk=report.pk)).data
-
-
-# --- Report views ------------------------------------------------------------------------------
-
-
-class ReportListFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
-        ReportStatus.choices, required=False, help_text="Only this status; without it, new and acknowledged."
-    )
-    priority = serializers.ChoiceField(Priority.choices, required=False)
-    kecamatan = serializers.CharField(required=False, help_text="The kecamatan's code or name.")
-
-    def apply(self, queryset):
-        filters = self.validated_data
-        if "status" in filters:
-            queryset = queryset.filter(status=filters["status"])
-        else:
-            queryset = queryset.filter(status__in=[ReportStatus.NEW, ReportStatus.ACKNOWLEDGED])
-        if "priority" in filters:
-            queryset = queryset.filter(priority=filters["priority"])
-        if "kecamatan" in filters:
-            name = filters["kecamatan"].strip()
-            queryset = queryset.filter(Q(kelurahan__kecamatan__code=name) | Q(kelurahan__kecamatan__name__iexact=name))
-        # Priority.values run from the most urgent down.
-        urgency = SqlCase(*(When(priority=value, then=rank) for rank, value in enumerate(Priority.values)))
-        return queryset.order_by(urgency, "acknowledge_due_at", "received_at", "pk")
-
-
-class ReportListAPI(TriageAPIView):
-    """Served at GET /api/v1/reports/ through reports.api.ReportSubmitAPI, which owns the address
-    (POST there is the anonymous submission); `get` uses nothing but its arguments for that."""
-
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
-    @extend_schema(
-        operation_id="report_list",
-        parameters=[ReportListFilterSerializer],
-        responses={200: ReportListItemSerializer(many=True), 400: ERRORS_400, 403: DENIED_403, 404: PAGE_404},
-        summary="The report inbox: most urgent first, then by acknowledgement deadline (officers, supervisors)",
-    )
-    def get(self, request):
-        filters = ReportListFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        return paginated(request, self, filters.apply(report_rows(request.user)), ReportListItemSerializer)
-
-
-class ReportDetailAPI(TriageAPIView):
-    @extend_schema(
-        operation_id="report_detail",
-        responses={200: ReportDetailSerializer, 403: DENIED_403, 404: MISSING_404},
-        summary="One report with its content and messages; the reading is recorded in the audit trail",
-    )
-    def get(self, request, uuid):
-        report = access_report(request.user, uuid)
-        prefetch_related_objects(
-            [report],
-            "violence_types",
-            "attachments",
-            Prefetch(
-                "messages", queryset=ReportMessage.objects.select_related("author").prefetch_related("attachments")
-            ),
-        )
-        services.report_record_view(report=report, acting_user=request.user)
-        return Response(ReportDetailSerializer(report).data)
-
-
-class ReportAcknowledgeAPI(TriageAPIView):
-    @extend_schema(
-        operation_id="report_triage_acknowledge",
-        request=None,
-        responses={200: ReportListItemSerializer, 403: DENIED_403, 404: MISSING_404},
-        summary="Acknowledge a report (stops its escalation; doing it twice changes nothing)",
-    )
-    def post(self, request, uuid):
-        report = access_report(request.user, uuid)
-        report_services.report_acknowledge(report=report, acting_user=request.user)
-        return Response(report_state(request, report))
-
-
-class ReportStaffMessageAPI(TriageAPIView):
-    @extend_schema_serializer(component_name="ReportTriageMessageInput")
-    class InputSerializer(serializers.Serializer):
-        body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, allow_blank=True)
-
-    @extend_schema(
-        operation_id="report_triage_message",
-        request=InputSerializer,
-        responses={
-            201: ReportMessageSerializer,
-            400: ERRORS_400,
-            403: DENIED_403,
-            404: MISSING_404,
-        },
-        summary="Write to the reporter (they read it with their receipt code)",
-    )
-    def post(self, request, uuid):
-        report = access_report(request.user, uuid)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        message = report_services.report_message_add(
-            report=report, body=serializer.validated_data["body"], acting_user=request.user
-        )
-        return Response(ReportMessageSerializer(message).data, status=status.HTTP_201_CREATED)
-
-
-class ReportPriorityAPI(TriageAPIView):
-    @extend_schema_serializer(component_name="ReportTriagePriorityInput")
-    class InputSerializer(serializers.Serializer):
-        priority = serializers.ChoiceField(Priority.choices)
-        reason = serializers.CharField(max_length=300, allow_blank=True, help_text="Why; required.")
-
-    @extend_schema(
-        operation_id="report_triage_priority",
-        request=InputSerializer,
-        responses={
-            200: ReportListItemSerializer,
-            400: ERRORS_400,
-            403: DENIED_403,
-            404: MISSING_404,
-        },
-        summary="Change a report's priority, saying why (moves its acknowledgement deadline)",
-    )
-    def post(self, request, uuid):
-        report = access_report(request.user, uuid)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        report_services.report_change_priority(report=report, acting_user=request.user, **serializer.validated_data)
-        return Response(report_state(request, report))
-
-
-class ReportDuplicateAPI(TriageAPIView):
-    @extend_schema_serializer(component_name="ReportTriageDuplicateInput")
-    class InputSerializer(serializers.Serializer):
-        of_report = ReportReferenceField(required=False, help_text='The report it repeats, e.g. "LP-2025-000123".')
-        of_case = CaseReferenceField(required=False, help_text='The case it belongs to, e.g. "BPN-2025-00001".')
-
-        def validate(self, attrs):
-            if ("of_report" in attrs) == ("of_case" in attrs):
-                raise serializers.ValidationError(
-                    _("Name either the report or the case this report repeats, not both."), code="required"
-                )
-            return attrs
-
-    @extend_schema(
-        operation_id="report_triage_duplicate",
-        request=InputSerializer,
-        responses={
-            200: ReportListItemSerializer,
-            400: ERRORS_400,
-            403: DENIED_403,
-            404: MISSING_404,
-        },
-        summary="Mark a report as a duplicate of another report or of a case (give one of the two)",
-    )
-    def post(self, request, uuid):
-        report = access_report(request.user, uuid)
-        serializer = self.InputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        if "of_report" in serializer.validated_data:
-            report_services.report_mark_duplicate(
-                report=report, of_report=serializer.validated_data["of_report"], acting_user=request.user
-            )
-        else:
-            services.report_mark_duplicate_of_case(
-                report=report, case=serializer.validated_data["of_case"], acting_user=request.user
-            )
-        return Response(report_state(request, report))
-
-
-class ReportRejectAPI(TriageAPIView):
-    @extend_schema_serializer(component_name="ReportTriageRejectInput")
-    class InputSerializer(serializers.Serializer):
-        reason = RejectionReasonField()
-
-    @extend_schema(
-        operation_id="report_triage_reject",
-        request=InputSerializer,
-        responses={
-            200: ReportListItemSerializer,
-            400: ERRORS_400,
-            403: DENIED_403,
-            404: MISSING_404,
-        },
-        summary="Reject a report, with a reason from the list",
-    )
-    def post(self, request, uuid):
-        report = access_report(request.user, uuid)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        report_services.report_reject(
-            report=report, reason=serializer.validated_data["reason"], acting_user=request.user
-        )
-        return Response(report_state(request, report))
-
-
-# --- Case output -------------------------------------------------------------------------------
-
-
-class WithoutIdentitiesMixin:
-    """Leaves `identifying_fields` out of answers to a reader without identities (the head).
-
-    Views say whom an answer is for with context["identities"] (CaseAccess.identities); an
-    answer without it fails instead of showing everything. The schema documents every field.
-    """
-
-    identifying_fields: tuple[str, ...] = ()
-
-    def get_fields(self):
-        declared = super().get_fields()
-        if self.context.get("identities") is False:
-            for name in self.identifying_fields:
-                del declared[name]
-        return declared
-
-    def to_representation(self, instance):
-        if "identities" not in self.context:
-            raise ImproperlyConfigured("Say whether the reader sees identities: context['identities'].")
-        return super().to_representation(instance)
-
-
 def case_context(request, access: CaseAccess) -> dict:
     return {"request": request, "identities": access.identities, "can_edit": access.can_edit}
 
 
-@extend_schema_serializer(component_name="StaffMember")
-class StaffMemberSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    name = serializers.CharField(source="get_full_name")
-
-
-@extend_schema_serializer(component_name="CaseListItem")
-class CaseListItemSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="uuid")
-    reference = serializers.CharField(help_text='e.g. "BPN-2025-00001".')
-    status = CaseStatusField()
-    risk_level = serializers.ChoiceField(RiskLevel.choices, allow_blank=True)
-    violence_types = serializers.ListField(child=serializers.ChoiceField(ViolenceType.choices))
-    place = serializers.ChoiceField(Place.choices, allow_blank=True)
-    kelurahan = serializers.CharField(source="kelurahan.name")
-    kecamatan = serializers.CharField(source="kelurahan.kecamatan.name")
-    rt = serializers.IntegerField(source="rt.number", allow_null=True)
-    assigned_officer = StaffMemberSerializer()
-    second_officer = StaffMemberSerializer(allow_null=True)
-    opened_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField(allow_null=True)
-    version = serializers.IntegerField(help_text="Send it back with every change of the case itself.")
-    updated_at = serializers.DateTimeField()
-
-
-@extend_schema_serializer(component_name="CaseReportLink")
-class CaseReportSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="report.uuid")
-    reference = serializers.CharField(source="report.reference")
-    status = ReportStatusField(source="report.status")
-    received_at = serializers.DateTimeField(source="report.received_at")
-
-
-@extend_schema_serializer(component_name="CaseChild")
-class ChildSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    birth_date = serializers.DateField(allow_null=True)
-    age = serializers.IntegerField(allow_null=True)
-    sex = ChildSexField(allow_null=True)
-    education = serializers.ChoiceField(Education.choices, allow_blank=True)
-    disability = serializers.BooleanField(allow_null=True)
-    guardian_contact = serializers.CharField()
-    added_at = serializers.DateTimeField()
-
-
-@extend_schema_serializer(component_name="CasePerpetrator")
-class PerpetratorSerializer(WithoutIdentitiesMixin, serializers.Serializer):
-    identifying_fields = ("description",)
-
-    relation = serializers.ChoiceField(PerpetratorRelation.choices)
-    lives_with_child = serializers.BooleanField(allow_null=True)
-    description = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
-
-
-@extend_schema_serializer(component_name="CaseService")
-class ServiceSerializer(WithoutIdentitiesMixin, serializers.Serializer):
-    identifying_fields = ("outcome",)
-
-    id = serializers.UUIDField(source="uuid")
-    service_type = serializers.ChoiceField(ServiceType.choices)
-    provider = serializers.CharField(source="provider.name")
-    planned_on = serializers.DateField()
-    started_on = serializers.DateField(allow_null=True)
-    completed_on = serializers.DateField(allow_null=True)
-    status = ServiceStatusField()
-    consent_recorded = serializers.BooleanField()
-    outcome = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
-    version = serializers.IntegerField(help_text="Send it back with an update; a stale one is refused.")
-
-
-@extend_schema_serializer(component_name="CaseFollowUp")
-class FollowUpSerializer(WithoutIdentitiesMixin, serializers.Serializer):
-    identifying_fields = ("notes",)
-
-    visited_on = serializers.DateField()
-    visited_by = StaffMemberSerializer()
-    safety = serializers.IntegerField()
-    physical_health = serializers.IntegerField()
-    emotional_wellbeing = serializers.IntegerField()
-    schooling = serializers.IntegerField()
-    family_support = serializers.IntegerField()
-    notes = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
-    next_follow_up_on = serializers.DateField(allow_null=True)
-    created_at = serializers.DateTimeField()
-
-
-@extend_schema_serializer(component_name="CaseNote")
-class NoteSerializer(serializers.Serializer):
-    author = StaffMemberSerializer()
-    body = serializers.CharField()
-    created_at = serializers.DateTimeField()
-
-
-@extend_schema_serializer(component_name="CaseDetail")
-class CaseDetailSerializer(WithoutIdentitiesMixin, CaseListItemSerializer):
-    identifying_fields = ("needs", "closure_explanation", "children", "notes")
-
-    can_edit = serializers.SerializerMethodField(help_text="Whether you may change this case.")
-    needs = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
-    closure_reason = serializers.ChoiceField(ClosureReason.choices, allow_blank=True)
-    closure_explanation = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
-    reports = CaseReportSerializer(source="case_reports", many=True)
-    children = ChildSerializer(many=True, required=False, help_text="Only for officers and supervisors.")
-    perpetrators = PerpetratorSerializer(many=True)
-    services = ServiceSerializer(many=True)
-    follow_ups = FollowUpSerializer(many=True)
-    notes = NoteSerializer(many=True, required=False, help_text="Only for officers and supervisors; newest first.")
-
-    def get_can_edit(self, case) -> bool:
-        return self.context["can_edit"]
-
-
 def case_detail(request, access: CaseAccess) -> dict:
     """The case with everything its detail shows, loaded once; identities only for those who see them."""
-    report_fields = (f"report__{name}" for name in REPORT_SECRETS)
+    report_fields = identifying_fields(Report, through="report")
     lookups = [
         Prefetch("case_reports", queryset=CaseReport.objects.select_related("report").defer(*report_fields)),
         "perpetrators",
@@ -628,43 +101,6 @@ def case_detail(request, access: CaseAccess) -> dict:
 
 def reloaded_case_detail(request, uuid) -> dict:
     return case_detail(request, access_case(request.user, uuid))
-
-
-# --- Accepting a report: the only way a case is opened -----------------------------------------
-
-
-class ReportAcceptAPI(TriageAPIView):
-    @extend_schema_serializer(component_name="ReportTriageAcceptInput")
-    class InputSerializer(serializers.Serializer):
-        case = CaseReferenceField(
-            required=False, allow_null=True, default=None, help_text="Join this open case instead of opening one."
-        )
-        officer = officer_field(
-            required=False,
-            allow_null=True,
-            default=None,
-            help_text="Supervisors: the officer who takes the new case (username). Without it, you take it.",
-        )
-
-    @extend_schema(
-        operation_id="report_triage_accept",
-        request=InputSerializer,
-        responses={
-            201: CaseListItemSerializer,
-            400: ERRORS_400,
-            403: DENIED_403,
-            404: MISSING_404,
-        },
-        summary="Accept a report: open a case for it, or add it to an existing case",
-        description="This is the only way a case is created: there is no POST on /cases/.",
-    )
-    def post(self, request, uuid):
-        report = access_report(request.user, uuid)
-        serializer = self.InputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        case = services.report_accept(report=report, acting_user=request.user, **serializer.validated_data)
-        output = CaseListItemSerializer(cases_for(request.user).get(pk=case.pk))
-        return Response(output.data, status=status.HTTP_201_CREATED)
 
 
 # --- Case views --------------------------------------------------------------------------------
@@ -690,7 +126,7 @@ class CaseListAPI(CaseAPIView):
     def get(self, request):
         filters = CaseListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        cases = cases_for(request.user).defer(*CASE_SECRETS)
+        cases = cases_for(request.user).defer(*identifying_fields(Case))
         if "status" in filters.validated_data:
             cases = cases.filter(status=filters.validated_data["status"])
         return paginated(request, self, cases, CaseListItemSerializer)

@@ -1,18 +1,10 @@
-"""The staff API, mounted at api/v1/. GET /api/v1/reports/ (the report inbox) is served by
-reports.api.ReportSubmitAPI, whose POST is the anonymous submission at the same address."""
+"""The case management API, mounted at api/v1/."""
 
 from django.urls import path
 
 from . import api
 
 urlpatterns = [
-    path("reports/<uuid:uuid>/", api.ReportDetailAPI.as_view(), name="api-report-detail"),
-    path("reports/<uuid:uuid>/acknowledge/", api.ReportAcknowledgeAPI.as_view(), name="api-report-acknowledge"),
-    path("reports/<uuid:uuid>/message/", api.ReportStaffMessageAPI.as_view(), name="api-report-staff-message"),
-    path("reports/<uuid:uuid>/priority/", api.ReportPriorityAPI.as_view(), name="api-report-priority"),
-    path("reports/<uuid:uuid>/duplicate/", api.ReportDuplicateAPI.as_view(), name="api-report-duplicate"),
-    path("reports/<uuid:uuid>/reject/", api.ReportRejectAPI.as_view(), name="api-report-reject"),
-    path("reports/<uuid:uuid>/accept/", api.ReportAcceptAPI.as_view(), name="api-report-accept"),
     path("cases/", api.CaseListAPI.as_view(), name="api-cases"),
     path("cases/<uuid:uuid>/", api.CaseDetailAPI.as_view(), name="api-case"),
     path("cases/<uuid:uuid>/transitions/", api.CaseTransitionAPI.as_view(), name="api-case-transitions"),

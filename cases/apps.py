@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
-    """Triage and case management (filled in by the case-management issue)."""
+    """Case management: cases opened from reports accepted in triage, and their steps."""
 
     name = "cases"
     verbose_name = _("Cases")

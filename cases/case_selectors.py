@@ -4,25 +4,20 @@ of the caseload or of one case, and decrypts only what the reader may see."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.capabilities import Capability, holders
 from accounts.models import User
 from areas.models import Kecamatan
+from core.fields import identifying_fields
 from core.models import AuditEvent
 
 from .access import CaseAccess, cases_for
-from .choices import OPEN_STATUSES, ServiceStatus
+from .audit import CaseAction
 from .models import Case, CaseNote, CaseReport, CaseService, Child, FollowUp, Perpetrator
 
-# A service is overdue when its planned date has passed and it has not been finished.
-OVERDUE_SERVICE_STATUSES = (ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS)
 STATUS_OPEN, STATUS_ALL = "open", "all"
-
-
-def _overdue(today: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}planned_on__lt": today, f"{prefix}status__in": OVERDUE_SERVICE_STATUSES})
 
 
 def _count_per_case(queryset: QuerySet) -> Coalesce:
@@ -40,21 +35,18 @@ class CaseFilters:
 
 def case_list(*, user: User, filters: CaseFilters, today: date) -> QuerySet[Case]:
     """The cases `user` may see, for the list: no identifying field is read or decrypted."""
-    cases = cases_for(user).defer("needs", "closure_explanation")
+    cases = cases_for(user).defer(*identifying_fields(Case))
     if filters.status == STATUS_OPEN:
-        cases = cases.filter(status__in=OPEN_STATUSES)
+        cases = cases.open()
     elif filters.status != STATUS_ALL:
         cases = cases.filter(status=filters.status)
     if filters.officer is not None:
         cases = cases.filter(Q(assigned_officer=filters.officer) | Q(second_officer=filters.officer))
     if filters.kecamatan is not None:
         cases = cases.filter(kelurahan__kecamatan=filters.kecamatan)
-    # The next follow-up is the one the latest visit planned (earlier visits' plans are past).
-    latest_plan = FollowUp.objects.filter(case=OuterRef("pk")).order_by("-visited_on", "-pk")
-    return cases.annotate(
+    return cases.with_next_follow_up().annotate(
         children_count=_count_per_case(Child.objects.all()),
-        overdue_services=_count_per_case(CaseService.objects.filter(_overdue(today))),
-        next_follow_up=Subquery(latest_plan.values("next_follow_up_on")[:1]),
+        overdue_services=_count_per_case(CaseService.objects.overdue(today)),
     )
 
 
@@ -108,19 +100,19 @@ def case_page(*, access: CaseAccess, today: date) -> CasePage:
     else:
         children, notes = None, None
         children_count = Child.objects.filter(case=case).count()
-        perpetrators = perpetrators.defer("description")
-        services = services.defer("outcome")
-        follow_ups = follow_ups.defer("notes")
-    timeline = list(case_events(case).exclude(action="cases.viewed").select_related("actor").order_by("-at", "-pk"))
+        perpetrators = perpetrators.defer(*identifying_fields(Perpetrator))
+        services = services.defer(*identifying_fields(CaseService))
+        follow_ups = follow_ups.defer(*identifying_fields(FollowUp))
+    timeline = list(case_events(case).changes().select_related("actor").order_by("-at", "-pk"))
     assigned_ids = {
         pk
         for event in timeline
-        if event.action == "cases.assigned"
+        if event.action == CaseAction.ASSIGNED
         for pk in (event.data.get("officer"), event.data.get("second_officer"))
         if pk
     }
     people = User.objects.in_bulk(assigned_ids) if assigned_ids else {}
-    services = services.annotate(is_overdue=ExpressionWrapper(_overdue(today), output_field=BooleanField()))
+    services = services.with_overdue(today)
     return CasePage(
         case_reports=case_reports,
         children=children,
@@ -136,4 +128,4 @@ def case_page(*, access: CaseAccess, today: date) -> CasePage:
 
 def case_views(case: Case) -> QuerySet[AuditEvent]:
     """Who opened the case's identifying data, and when (newest first)."""
-    return case_events(case).filter(action="cases.viewed").select_related("actor").order_by("-at", "-pk")
+    return case_events(case).filter(action=CaseAction.VIEWED).select_related("actor").order_by("-at", "-pk")

@@ -41,6 +41,7 @@ from reports.models import Report
 
 from . import services as cs
 from .access import CaseAccess, access_case, visible_references
+from .audit import CaseAction
 from .case_forms import (
     AdvanceForm,
     AssessmentForm,
@@ -97,21 +98,21 @@ def case_list_view(request):
 # --- the case page ------------------------------------------------------------------------------
 
 EVENT_LABELS = {
-    "cases.opened": gettext_lazy("Case opened from a report"),
-    "cases.report_added": gettext_lazy("Report linked to the case"),
-    "cases.assigned": gettext_lazy("Officers assigned"),
-    "cases.child_added": gettext_lazy("Child added"),
-    "cases.perpetrator_added": gettext_lazy("Perpetrator added"),
-    "cases.assessed": gettext_lazy("Assessment recorded"),
-    "cases.advanced": gettext_lazy("Moved to the next step"),
-    "cases.service_planned": gettext_lazy("Service planned"),
-    "cases.service_updated": gettext_lazy("Service updated"),
-    "cases.follow_up_recorded": gettext_lazy("Follow-up visit recorded"),
-    "cases.note_added": gettext_lazy("Note added"),
-    "cases.closure_requested": gettext_lazy("Closure requested"),
-    "cases.closure_approved": gettext_lazy("Closure approved, case closed"),
-    "cases.closure_sent_back": gettext_lazy("Closure sent back to follow-up"),
-    "cases.reopened": gettext_lazy("Case reopened"),
+    CaseAction.OPENED: gettext_lazy("Case opened from a report"),
+    CaseAction.REPORT_ADDED: gettext_lazy("Report linked to the case"),
+    CaseAction.ASSIGNED: gettext_lazy("Officers assigned"),
+    CaseAction.CHILD_ADDED: gettext_lazy("Child added"),
+    CaseAction.PERPETRATOR_ADDED: gettext_lazy("Perpetrator added"),
+    CaseAction.ASSESSED: gettext_lazy("Assessment recorded"),
+    CaseAction.ADVANCED: gettext_lazy("Moved to the next step"),
+    CaseAction.SERVICE_PLANNED: gettext_lazy("Service planned"),
+    CaseAction.SERVICE_UPDATED: gettext_lazy("Service updated"),
+    CaseAction.FOLLOW_UP_RECORDED: gettext_lazy("Follow-up visit recorded"),
+    CaseAction.NOTE_ADDED: gettext_lazy("Note added"),
+    CaseAction.CLOSURE_REQUESTED: gettext_lazy("Closure requested"),
+    CaseAction.CLOSURE_APPROVED: gettext_lazy("Closure approved, case closed"),
+    CaseAction.CLOSURE_SENT_BACK: gettext_lazy("Closure sent back to follow-up"),
+    CaseAction.REOPENED: gettext_lazy("Case reopened"),
 }
 
 
@@ -135,12 +136,12 @@ def _timeline(page: CasePage) -> list[TimelineEntry]:
     for event in page.timeline:
         data = event.data
         detail = ""
-        if event.action in ("cases.opened", "cases.report_added"):
+        if event.action in (CaseAction.OPENED, CaseAction.REPORT_ADDED):
             detail = references.get(data.get("report"), "")
-        elif event.action == "cases.assigned":
+        elif event.action == CaseAction.ASSIGNED:
             names = [_person(page.people.get(pk)) for pk in (data.get("officer"), data.get("second_officer")) if pk]
             detail = ", ".join(names)
-        elif event.action == "cases.child_added" and data.get("possible_duplicate_cases"):
+        elif event.action == CaseAction.CHILD_ADDED and data.get("possible_duplicate_cases"):
             # A count only: the timeline is read by people who may not open those cases.
             count = len(data["possible_duplicate_cases"])
             detail = ngettext(
@@ -148,16 +149,16 @@ def _timeline(page: CasePage) -> list[TimelineEntry]:
                 "Possibly the same child as in %(count)d other cases",
                 count,
             ) % {"count": count}
-        elif event.action == "cases.assessed":
+        elif event.action == CaseAction.ASSESSED:
             detail = _("Risk: %(risk)s") % {"risk": _label(RiskLevel, data.get("risk_level"))}
-        elif event.action == "cases.advanced":
+        elif event.action == CaseAction.ADVANCED:
             detail = f"{_label(CaseStatus, data.get('from'))} → {_label(CaseStatus, data.get('to'))}"
-        elif event.action == "cases.service_planned":
+        elif event.action == CaseAction.SERVICE_PLANNED:
             detail = _label(ServiceType, data.get("type"))
-        elif event.action == "cases.service_updated":
+        elif event.action == CaseAction.SERVICE_UPDATED:
             service_type = _label(ServiceType, service_types.get(data.get("service")))
             detail = f"{service_type}: {_label(ServiceStatus, data.get('status'))}"
-        elif event.action == "cases.closure_requested":
+        elif event.action == CaseAction.CLOSURE_REQUESTED:
             detail = _label(ClosureReason, data.get("reason"))
         entries.append(
             TimelineEntry(

@@ -63,6 +63,7 @@ class ServiceStatus(models.TextChoices):
 
 
 FINISHED_SERVICE_STATUSES = {ServiceStatus.DONE, ServiceStatus.DECLINED_BY_FAMILY, ServiceStatus.REFUSED_BY_PROVIDER}
+UNFINISHED_SERVICE_STATUSES = (ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS)
 
 
 class ProviderKind(models.TextChoices):

@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -8,8 +9,10 @@ from core.db import blank_or_in, value_in
 from core.fields import EncryptedTextField
 
 from .choices import (
+    OPEN_STATUSES,
     SCORE_MAX,
     SCORE_MIN,
+    UNFINISHED_SERVICE_STATUSES,
     CaseStatus,
     ClosureReason,
     Education,
@@ -29,6 +32,24 @@ class CaseCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+class CaseQuerySet(models.QuerySet):
+    """The words pages, alerts, the dashboard and exports use about cases, defined once."""
+
+    def open(self):
+        """Not closed: every step from registration to a requested closure."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def with_next_follow_up(self):
+        """Each case with `next_follow_up`: the date its latest visit planned for the next one
+        (earlier visits' plans are past), None before a first visit or without a plan."""
+        latest = FollowUp.objects.filter(case=models.OuterRef("pk")).order_by("-visited_on", "-pk")
+        return self.annotate(next_follow_up=models.Subquery(latest.values("next_follow_up_on")[:1]))
+
+    def follow_up_overdue(self, today: date):
+        """Open cases whose next follow-up was planned for a day before `today`."""
+        return self.open().with_next_follow_up().filter(next_follow_up__lt=today)
 
 
 class Case(models.Model):
@@ -59,6 +80,8 @@ class Case(models.Model):
     # Every edit names the version it started from; a stale one is refused (cases.services).
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
@@ -157,6 +180,28 @@ class Provider(models.Model):
         return self.name
 
 
+def service_overdue(today: date) -> models.Q:
+    """A service is overdue when it is unfinished (planned or in progress, no completion date)
+    after its planned date, in a case still open: nothing in a closed case is overdue."""
+    return models.Q(
+        status__in=UNFINISHED_SERVICE_STATUSES,
+        planned_on__lt=today,
+        completed_on__isnull=True,
+        case__status__in=OPEN_STATUSES,
+    )
+
+
+class CaseServiceQuerySet(models.QuerySet):
+    def overdue(self, today: date):
+        return self.filter(service_overdue(today))
+
+    def with_overdue(self, today: date):
+        """Each service with `is_overdue`, as `overdue(today)` decides it."""
+        return self.annotate(
+            is_overdue=models.ExpressionWrapper(service_overdue(today), output_field=models.BooleanField())
+        )
+
+
 class CaseService(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
@@ -170,6 +215,8 @@ class CaseService(models.Model):
     outcome = EncryptedTextField(_("outcome"), blank=True)
     # An update names the version it started from, like a case edit (cases.services).
     version = models.PositiveIntegerField(default=1)
+
+    objects = CaseServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["planned_on", "pk"]

@@ -16,10 +16,10 @@ from accounts.models import User
 from core.audit import audit_log
 from core.errors import DomainError, input_values, raise_first
 from core.models import AuditEvent
-from reports.choices import Status as ReportStatus
 from reports.models import Report
 from reports.services import require_triage
 
+from .audit import CaseAction
 from .choices import (
     FINISHED_SERVICE_STATUSES,
     RECOVERY_DIMENSIONS,
@@ -65,8 +65,8 @@ def _next_reference(year: int) -> str:
 def _stale(case: Case) -> DomainError:
     """The refusal of an edit that started from an old version, naming the last change."""
     last = (
-        AuditEvent.objects.filter(target_type="cases.case", target_id=str(case.pk))
-        .exclude(action__endswith=".viewed")
+        AuditEvent.objects.changes()
+        .filter(target_type="cases.case", target_id=str(case.pk))
         .select_related("actor")
         .order_by("-at", "-pk")
         .first()
@@ -96,80 +96,97 @@ def child_match_key(name: str, birth_year: int | None) -> str:
     """A keyed hash of the normalised name and birth year, to find the same child elsewhere."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     normalised = re.sub(r"[^a-z]+", " ", folded).strip()
-    key = hashlib.sha256(b"child-match:" + settings.SECRET_KEY.encode()).digest()
-    return hmac.new(key, f"{normalised}|{birth_year or ''}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.CHILD_MATCH_SECRET.encode(), f"{normalised}|{birth_year or ''}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
-# --- opening a case from a report ----------------------------------------------------------------------
+def _birth_year(child: Child) -> int | None:
+    """The birth year the child's key was made with: from the date of birth, else from the age
+    in the year the child was added (as case_add_child and case_open count it)."""
+    if child.birth_date:
+        return date.fromisoformat(child.birth_date).year
+    return timezone.localtime(child.added_at).year - child.age if child.age is not None else None
+
+
+def child_match_keys_recompute(*, acting_user: User | None, batch_size: int = 500, progress=None) -> tuple[int, int]:
+    """Make every child's match key again under CHILD_MATCH_SECRET, after it changed: until
+    then the same child in another case goes unnoticed. Names are decrypted in memory only.
+    One transaction per batch, in primary-key order; a run that stopped is simply run again.
+    `progress(done, total)` is called after each batch. Returns (children, keys changed)."""
+    total = Child.objects.count()
+    done = changed = last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Child.objects.filter(pk__gt=last_pk)
+                .order_by("pk")
+                .only("pk", "name", "birth_date", "age", "added_at", "match_key")[:batch_size]
+            )
+            stale = []
+            for child in batch:
+                key = child_match_key(child.name, _birth_year(child))
+                if key != child.match_key:
+                    child.match_key = key
+                    stale.append(child)
+            Child.objects.bulk_update(stale, ["match_key"])
+        if not batch:
+            break
+        done, changed, last_pk = done + len(batch), changed + len(stale), batch[-1].pk
+        if progress is not None:
+            progress(done, total)
+    audit_log(actor=acting_user, action=CaseAction.MATCH_KEYS_RECOMPUTED, data={"children": done, "changed": changed})
+    return done, changed
+
+
+# --- a case from a report: triage decides (triage.services.report_accept), these keep the case's rules
 
 
 @transaction.atomic
-def report_accept(*, report: Report, acting_user: User, case: Case | None = None, officer: User | None = None) -> Case:
-    """Accept a report: open a new case for it, or add it to an existing case.
-
-    Without `officer`, whoever accepts takes the new case; only a supervisor names someone."""
+def case_open(*, report: Report, officer: User, acting_user: User) -> Case:
+    """Open a case for `report` in `officer`'s hands, with the child and the perpetrator the report
+    names. Cases are opened only by accepting a report (triage.services.report_accept)."""
     require_triage(acting_user)
-    if officer is not None:
-        _require_supervisor(acting_user, field="officer")
-        if case is not None:
-            raise DomainError(_("Choose an officer only for a new case."), code="invalid", field="officer")
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status not in (ReportStatus.NEW, ReportStatus.ACKNOWLEDGED):
-        raise DomainError(_("This report has already been handled."), code="already_handled")
-    if case is None:
-        officer = officer or acting_user
-        if not _may_take(officer) and not (officer == acting_user and user_can(acting_user, Capability.SUPERVISE)):
-            raise DomainError(_("Assign the case to an officer."), code="invalid", field="officer")
-        case = Case.objects.create(
-            reference=_next_reference(timezone.localdate().year),
-            violence_types=sorted(report.violence_types.values_list("violence_type", flat=True)),
-            place=report.place,
-            kelurahan=report.kelurahan,
-            rt=report.rt,
-            assigned_officer=officer,
+    if not _may_take(officer) and not (officer == acting_user and user_can(acting_user, Capability.SUPERVISE)):
+        raise DomainError(_("Assign the case to an officer."), code="invalid", field="officer")
+    case = Case.objects.create(
+        reference=_next_reference(timezone.localdate().year),
+        violence_types=sorted(report.violence_types.values_list("violence_type", flat=True)),
+        place=report.place,
+        kelurahan=report.kelurahan,
+        rt=report.rt,
+        assigned_officer=officer,
+    )
+    if report.child_name:
+        birth_year = timezone.localdate().year - report.child_age if report.child_age is not None else None
+        Child.objects.create(
+            case=case,
+            name=report.child_name,
+            match_key=child_match_key(report.child_name, birth_year),
+            age=report.child_age,
+            sex=report.child_sex,
         )
-        if report.child_name:
-            birth_year = timezone.localdate().year - report.child_age if report.child_age is not None else None
-            Child.objects.create(
-                case=case,
-                name=report.child_name,
-                match_key=child_match_key(report.child_name, birth_year),
-                age=report.child_age,
-                sex=report.child_sex,
-            )
-        if report.perpetrator_relation:
-            Perpetrator.objects.create(
-                case=case,
-                relation=report.perpetrator_relation,
-                lives_with_child={"yes": True, "no": False}.get(report.perpetrator_lives_with_child),
-            )
-        audit_log(actor=acting_user, action="cases.opened", target=case, data={"report": report.pk})
-    else:
-        _require_open(case)
-    CaseReport.objects.create(case=case, report=report)
-    report.status = ReportStatus.ACCEPTED
-    report.acknowledged_at = report.acknowledged_at or timezone.now()
-    report.save(update_fields=["status", "acknowledged_at"])
-    audit_log(actor=acting_user, action="reports.accepted", target=report, data={"case": case.pk})
-    audit_log(actor=acting_user, action="cases.report_added", target=case, data={"report": report.pk})
+    if report.perpetrator_relation:
+        Perpetrator.objects.create(
+            case=case,
+            relation=report.perpetrator_relation,
+            lives_with_child={"yes": True, "no": False}.get(report.perpetrator_lives_with_child),
+        )
+    audit_log(actor=acting_user, action=CaseAction.OPENED, target=case, data={"report": report.pk})
     return case
 
 
 @transaction.atomic
-def report_mark_duplicate_of_case(*, report: Report, case: Case, acting_user: User) -> Report:
+def case_report_add(*, case: Case, report: Report, acting_user: User, duplicate: bool = False) -> CaseReport:
+    """Put `report` in `case`: accepted into it (only while the case is open), or found to repeat
+    what the case already holds (`duplicate`, whatever the case's step)."""
     require_triage(acting_user)
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status not in (ReportStatus.NEW, ReportStatus.ACKNOWLEDGED):
-        raise DomainError(_("This report has already been handled."), code="already_handled")
-    CaseReport.objects.create(case=case, report=report)
-    report.status = ReportStatus.DUPLICATE
-    report.acknowledged_at = report.acknowledged_at or timezone.now()
-    report.save(update_fields=["status", "acknowledged_at"])
-    audit_log(actor=acting_user, action="reports.marked_duplicate", target=report, data={"of_case": case.pk})
-    audit_log(
-        actor=acting_user, action="cases.report_added", target=case, data={"report": report.pk, "duplicate": True}
-    )
-    return report
+    if not duplicate:
+        _require_open(case)
+    link = CaseReport.objects.create(case=case, report=report)
+    data = {"report": report.pk, "duplicate": True} if duplicate else {"report": report.pk}
+    audit_log(actor=acting_user, action=CaseAction.REPORT_ADDED, target=case, data=data)
+    return link
 
 
 # --- the case itself --------------------------------------------------------------------------------
@@ -189,7 +206,7 @@ def case_assign(
     case.save(update_fields=["assigned_officer", "second_officer"])
     audit_log(
         actor=acting_user,
-        action="cases.assigned",
+        action=CaseAction.ASSIGNED,
         target=case,
         data={"officer": officer.pk, "second_officer": second_officer.pk if second_officer else None},
     )
@@ -253,7 +270,7 @@ def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[
     )
     audit_log(
         actor=acting_user,
-        action="cases.child_added",
+        action=CaseAction.CHILD_ADDED,
         target=case,
         data={"child": child.pk, "possible_duplicate_cases": [other.pk for other in duplicates]},
     )
@@ -269,7 +286,7 @@ def case_add_perpetrator(
     perpetrator = Perpetrator.objects.create(
         case=case, relation=relation, lives_with_child=lives_with_child, description=description.strip()
     )
-    audit_log(actor=acting_user, action="cases.perpetrator_added", target=case, data={"relation": relation})
+    audit_log(actor=acting_user, action=CaseAction.PERPETRATOR_ADDED, target=case, data={"relation": relation})
     return perpetrator
 
 
@@ -288,7 +305,7 @@ def case_record_assessment(
         raise DomainError(_("The assessment is done in the first steps of a case."), code="wrong_step")
     case.risk_level, case.needs, case.status = risk_level, needs.strip(), CaseStatus.ASSESSMENT
     case.save(update_fields=["risk_level", "needs", "status"])
-    audit_log(actor=acting_user, action="cases.assessed", target=case, data={"risk_level": risk_level})
+    audit_log(actor=acting_user, action=CaseAction.ASSESSED, target=case, data={"risk_level": risk_level})
     return case
 
 
@@ -323,7 +340,7 @@ def case_advance(*, case: Case, expected_version: int, acting_user: User) -> Cas
         raise DomainError(blocker, code="step_requirements")
     old, case.status = case.status, target
     case.save(update_fields=["status"])
-    audit_log(actor=acting_user, action="cases.advanced", target=case, data={"from": old, "to": target})
+    audit_log(actor=acting_user, action=CaseAction.ADVANCED, target=case, data={"from": old, "to": target})
     return case
 
 
@@ -352,7 +369,7 @@ def case_request_closure(
         explanation.strip(),
     )
     case.save(update_fields=["status", "closure_reason", "closure_explanation"])
-    audit_log(actor=acting_user, action="cases.closure_requested", target=case, data={"reason": reason})
+    audit_log(actor=acting_user, action=CaseAction.CLOSURE_REQUESTED, target=case, data={"reason": reason})
     return case
 
 
@@ -374,7 +391,9 @@ def case_decide_closure(
     case.save(update_fields=["status", "closed_at", "closure_reason", "closure_explanation"])
     if comment.strip():
         CaseNote.objects.create(case=case, author=acting_user, body=comment.strip())
-    audit_log(actor=acting_user, action="cases.closure_approved" if approve else "cases.closure_sent_back", target=case)
+    audit_log(
+        actor=acting_user, action=CaseAction.CLOSURE_APPROVED if approve else CaseAction.CLOSURE_SENT_BACK, target=case
+    )
     return case
 
 
@@ -389,7 +408,7 @@ def case_reopen(*, case: Case, reason: str, expected_version: int, acting_user: 
     case.status, case.closed_at, case.closure_reason, case.closure_explanation = CaseStatus.MONITORING, None, "", ""
     case.save(update_fields=["status", "closed_at", "closure_reason", "closure_explanation"])
     CaseNote.objects.create(case=case, author=acting_user, body=reason.strip())
-    audit_log(actor=acting_user, action="cases.reopened", target=case)
+    audit_log(actor=acting_user, action=CaseAction.REOPENED, target=case)
     return case
 
 
@@ -436,7 +455,7 @@ def service_plan(*, case: Case, data: ServiceInput, acting_user: User) -> CaseSe
     service = CaseService.objects.create(case=case, **input_values(data))
     audit_log(
         actor=acting_user,
-        action="cases.service_planned",
+        action=CaseAction.SERVICE_PLANNED,
         target=case,
         data={"service": str(service.uuid), "type": data.service_type, "status": data.status},
     )
@@ -459,7 +478,7 @@ def service_update(
     service.save()
     audit_log(
         actor=acting_user,
-        action="cases.service_updated",
+        action=CaseAction.SERVICE_UPDATED,
         target=service.case,
         data={"service": str(service.uuid), "fields": changed, "status": data.status},
     )
@@ -501,7 +520,7 @@ def follow_up_record(*, case: Case, data: FollowUpInput, acting_user: User) -> F
     follow_up = FollowUp.objects.create(case=case, visited_by=acting_user, **input_values(data))
     audit_log(
         actor=acting_user,
-        action="cases.follow_up_recorded",
+        action=CaseAction.FOLLOW_UP_RECORDED,
         target=case,
         data={"follow_up": follow_up.pk, **{name: getattr(data, name) for name in RECOVERY_DIMENSIONS}},
     )
@@ -516,20 +535,10 @@ def case_note_add(*, case: Case, body: str, acting_user: User) -> CaseNote:
     if not 1 <= len(body) <= 5000:
         raise DomainError(_("Write a note of at most 5,000 characters."), code="invalid", field="body")
     note = CaseNote.objects.create(case=case, author=acting_user, body=body)
-    audit_log(actor=acting_user, action="cases.note_added", target=case, data={"note": note.pk})
+    audit_log(actor=acting_user, action=CaseAction.NOTE_ADDED, target=case, data={"note": note.pk})
     return note
 
 
 def case_record_view(*, case: Case, acting_user: User, what: str = "case") -> None:
     """Reading identifying data leaves a row in the audit trail ("who opened this case")."""
-    audit_log(actor=acting_user, action="cases.viewed", target=case, data={"what": what})
-
-
-def report_record_view(*, report: Report, acting_user: User, what: str = "report") -> None:
-    """Also recorded on the case the report belongs to, so "who opened this case" is whole."""
-    audit_log(actor=acting_user, action="reports.viewed", target=report, data={"what": what})
-    link = CaseReport.objects.filter(report=report).select_related("case").first()
-    if link is not None:
-        audit_log(
-            actor=acting_user, action="cases.viewed", target=link.case, data={"what": f"{report.reference}:{what}"}
-        )
+    audit_log(actor=acting_user, action=CaseAction.VIEWED, target=case, data={"what": what})

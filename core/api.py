@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
@@ -52,6 +53,14 @@ def _server_error(exc, request) -> Response:
     response = Response({"detail": detail, "code": "server_error"}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request, exception=exc)
     return response
+
+
+def paginated(request, view, queryset, serializer_class, context=None) -> Response:
+    """One page of `queryset` with the API's pagination, for a list view (set `pagination_class`
+    on it too, so that the schema describes the page)."""
+    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True, context=context or {}).data)
 
 
 # Shared OpenAPI descriptions of the answers every staff API gives the same way.

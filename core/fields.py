@@ -82,3 +82,21 @@ class EncryptedFileNameField(models.CharField):
 def _field_label(field) -> str:
     model = getattr(field, "model", None)
     return f"{model._meta.label}.{field.name}" if model is not None else f"{type(field).__name__} {field.name}"
+
+
+ENCRYPTED_FIELD_TYPES = (EncryptedTextField, EncryptedFileNameField)
+
+
+def encrypted_fields(model: type[models.Model], kind=ENCRYPTED_FIELD_TYPES) -> list[models.Field]:
+    """The fields of `model`'s own table that are stored encrypted (only those of `kind` when
+    given). Found by their type, so a new encrypted field is covered everywhere at once: key
+    rotation, and every read that must not load identifying data."""
+    return [field for field in model._meta.local_concrete_fields if isinstance(field, kind)]
+
+
+def identifying_fields(model: type[models.Model], *, through: str = "") -> tuple[str, ...]:
+    """The names of `model`'s identifying fields (its encrypted ones), for `defer()` and for
+    answers that leave them out; seen from another model when `through` names the relation
+    (`identifying_fields(Case, through="case_link__case")`)."""
+    prefix = f"{through}__" if through else ""
+    return tuple(prefix + field.name for field in encrypted_fields(model))

@@ -2,6 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A read of identifying data is audited as "<app>.viewed"; every other action is a change.
+READ_ACTION_SUFFIX = ".viewed"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def changes(self):
+        """Every row but reads: what counts as activity, and as the last change of an object."""
+        return self.exclude(action__endswith=READ_ACTION_SUFFIX)
+
 
 class AuditEvent(models.Model):
     """One row per change of state and per read of identifying data. Append-only.
@@ -24,6 +33,8 @@ class AuditEvent(models.Model):
     target_type = models.CharField(_("object type"), max_length=64, blank=True)
     target_id = models.CharField(_("object id"), max_length=64, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -17,6 +17,7 @@ from core.audit import audit_log
 from outreach.staff_views import DATE_WIDGET, PeriodRules
 
 from . import exports
+from .audit import DashboardAction
 
 IDENTITIES_FIELD = "include_identities"
 
@@ -105,9 +106,9 @@ def download(request):
         "identities": identities,
         "rows": cases.count() if kind == "cases" else exports.children_count(cases),
     }
-    audit_log(actor=request.user, action="dashboard.exported", data=filters)
+    audit_log(actor=request.user, action=DashboardAction.EXPORTED, data=filters)
     if identities:
-        audit_log(actor=request.user, action="dashboard.exported_identities", data=filters)
+        audit_log(actor=request.user, action=DashboardAction.EXPORTED_IDENTITIES, data=filters)
 
     if kind == "simfoni":
         name, sheet, header = "simfoni-ppa", "SIMFONI-PPA", exports.SIMFONI_HEADER

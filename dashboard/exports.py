@@ -22,6 +22,7 @@ from accounts.models import User
 from cases.access import cases_for
 from cases.choices import CaseStatus, ClosureReason, PerpetratorRelation, RiskLevel, ServiceType
 from cases.models import Case, CaseService, Child, Perpetrator
+from core.fields import identifying_fields
 from core.spreadsheets import neutralise
 from outreach.selectors import Period
 from reports.choices import Place, ViolenceType
@@ -87,7 +88,7 @@ def cases_for_export(*, user: User, period: Period, identities: bool) -> QuerySe
     return (
         cases_for(user)
         .filter(opened_at__gte=start, opened_at__lt=end)
-        .defer("needs", "closure_explanation")
+        .defer(*identifying_fields(Case))
         .prefetch_related(
             Prefetch("children", queryset=children),
             Prefetch("perpetrators", queryset=Perpetrator.objects.only("pk", "case_id", "relation")),

@@ -5,17 +5,14 @@ children, and reads a fixed number of rows: counts, shares and percentiles are c
 database (`percentile_cont`/`percentile_disc ... WITHIN GROUP`, `?|` on the forms of violence
 stored as a JSON list).
 
-The page reads the figures through `dashboard_cached` (a minute per user, filter and language):
-at a million reports one computation scans a year of reports several times.
+The page reads the figures through staff_cache.dashboard_cached (a minute per user, filter and
+language): at a million reports one computation scans a year of reports several times.
 """
 
-import hashlib
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.cache import cache
 from django.db.models import (
     Aggregate,
     Count,
@@ -27,10 +24,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import TruncMonth
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.capabilities import Capability, roles_with
 from accounts.models import User
@@ -44,7 +40,7 @@ from cases.choices import (
     ServiceStatus,
     ServiceType,
 )
-from cases.models import Case, CaseService, Child, FollowUp, Perpetrator
+from cases.models import Case, CaseService, Child, Perpetrator
 from outreach.access import groups_for
 from outreach.selectors import Coverage, Period, last_twelve_months, outreach_coverage
 from reports.choices import Place, Priority, ViolenceType
@@ -53,13 +49,9 @@ from reports.models import Report
 from .definitions import AGE_BANDS, COUNTED_REPORT_STATUSES, SIMFONI_VIOLENCE, age_band
 
 SERVED_STATUSES = [ServiceStatus.IN_PROGRESS, ServiceStatus.DONE]
-OVERDUE_SERVICE_STATUSES = [ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS]
 ESCALATION_LEVELS = (2, 3)
 AGE_BAND_LABELS = [label for label, _low, _high in AGE_BANDS] + ["unknown"]
 CHILD_SEXES = ("L", "P", "")
-CACHE_SECONDS = 60  # the page's figures are at most this old (see dashboard_cached)
-RECOMPUTE_SECONDS = 60  # one request's claim to count them again
-KEEP_STALE_SECONDS = 240  # previous figures kept this long, for the others meanwhile
 
 
 def year_before(day: date) -> date:
@@ -460,7 +452,7 @@ class Workload:
 
 def workload(*, period: Period, kecamatan: Kecamatan | None, today: date) -> Workload:
     """Open cases now (per officer, per step), what is overdue today, and closures in the period. 5 queries."""
-    open_cases = _in_kecamatan(Case.objects.filter(status__in=OPEN_STATUSES).order_by(), kecamatan)
+    open_cases = _in_kecamatan(Case.objects.open().order_by(), kecamatan)
 
     in_area = Q(assigned_cases__status__in=OPEN_STATUSES)
     if kecamatan is not None:
@@ -483,16 +475,11 @@ def workload(*, period: Period, kecamatan: Kecamatan | None, today: date) -> Wor
         for status in OPEN_STATUSES
     ]
 
+    # As the alerts and the case pages count them (cases.models).
     overdue_services = _in_kecamatan(
-        CaseService.objects.filter(
-            case__status__in=OPEN_STATUSES, status__in=OVERDUE_SERVICE_STATUSES, planned_on__lt=today
-        ),
-        kecamatan,
-        "case__kelurahan__kecamatan",
+        CaseService.objects.overdue(today), kecamatan, "case__kelurahan__kecamatan"
     ).count()
-    # As the alerts count it: an open case whose latest visit set a next visit before today.
-    latest = FollowUp.objects.filter(case=OuterRef("pk")).order_by("-visited_on", "-pk").values("next_follow_up_on")
-    overdue_follow_ups = open_cases.annotate(next_due=Subquery(latest[:1])).filter(next_due__lt=today).count()
+    overdue_follow_ups = open_cases.follow_up_overdue(today).count()
 
     start, end = period.received_range()
     closed = _in_kecamatan(
@@ -595,42 +582,3 @@ def dashboard(*, user: User, period: Period, kecamatan: Kecamatan | None = None,
         workload=workload(period=period, kecamatan=kecamatan, today=today),
         outreach=outreach_summary(user=user, period=period, kecamatan=kecamatan, today=today),
     )
-
-
-def dashboard_cache_key(*, user: User, period: Period, kecamatan: Kecamatan | None, not_recorded: str) -> str:
-    scope = "|".join(
-        [
-            period.start.isoformat(),
-            period.end.isoformat(),
-            str(kecamatan.pk if kecamatan is not None else ""),
-            translation.get_language() or "",
-            not_recorded,
-        ]
-    )
-    return f"dashboard:staff:{user.pk}:{hashlib.sha256(scope.encode()).hexdigest()[:32]}"
-
-
-def dashboard_cached(
-    *, user: User, period: Period, kecamatan: Kecamatan | None = None, not_recorded: str = "–"
-) -> Dashboard:
-    """dashboard(), counted again once CACHE_SECONDS old, kept per user (outreach figures follow the
-    user's access), period, kecamatan and language: the page is opened and reloaded often, and at a million reports
-    one computation scans a year of reports several times. Aggregates only, no identities.
-
-    When the figures are older than that, one request counts them again while the others keep
-    getting the previous figures (no pile of identical computations on a two-core server); if that
-    request dies, its claim lapses after RECOMPUTE_SECONDS.
-    """
-    key = dashboard_cache_key(user=user, period=period, kecamatan=kecamatan, not_recorded=not_recorded)
-    cached = cache.get(key)
-    if cached is not None:
-        computed_at, data = cached
-        if time.time() - computed_at < CACHE_SECONDS or not cache.add(f"{key}:recompute", 1, RECOMPUTE_SECONDS):
-            return data
-    try:
-        data = dashboard(user=user, period=period, kecamatan=kecamatan, not_recorded=not_recorded)
-        cache.set(key, (time.time(), data), CACHE_SECONDS + KEEP_STALE_SECONDS)
-    finally:
-        if cached is not None:
-            cache.delete(f"{key}:recompute")
-    return data

@@ -15,7 +15,7 @@ from core.charts import MonthBarFrame
 from outreach.selectors import Period
 from outreach.staff_views import PeriodFilterForm
 
-from . import staff_selectors
+from . import staff_cache
 from .staff_selectors import MonthRow, Row
 
 
@@ -139,7 +139,7 @@ def index(request):
     form = PeriodFilterForm(request.GET, default=_this_year())
     context = {"form": form}
     if form.is_valid():
-        data = staff_selectors.dashboard_cached(
+        data = staff_cache.dashboard_cached(
             user=request.user,
             period=form.period(),
             kecamatan=form.cleaned_data["kecamatan"],

@@ -17,6 +17,7 @@ from core.errors import DomainError, input_values, raise_first
 from reports.attachments import prepare_attachments
 
 from .access import may_log_in, session_editable
+from .audit import OutreachAction
 from .choices import COUNT_MAX, DURATION_MAX_MINUTES, EDIT_WINDOW_DAYS, Topic
 from .models import ChildCareGroup, ForumAnakActivity, OutreachPhoto, OutreachSession
 
@@ -162,7 +163,7 @@ def outreach_session_log(
             )
         audit_log(
             actor=acting_user,
-            action="outreach.session_logged",
+            action=OutreachAction.SESSION_LOGGED,
             target=session,
             data={"rt": data.rt.pk, "people": session.people, "photos": len(prepared)},
         )
@@ -189,7 +190,7 @@ def outreach_session_update(*, session: OutreachSession, data: SessionInput, act
     for name, value in input_values(data).items():
         setattr(session, name, value)
     session.save()
-    audit_log(actor=acting_user, action="outreach.session_updated", target=session, data={"fields": changed})
+    audit_log(actor=acting_user, action=OutreachAction.SESSION_UPDATED, target=session, data={"fields": changed})
     return session
 
 
@@ -199,7 +200,7 @@ def outreach_session_unlock(*, session: OutreachSession, acting_user: User) -> O
         raise DomainError(_("Only a supervisor can unlock a session."), code="not_supervisor")
     session.unlocked_until = timezone.now() + timedelta(days=EDIT_WINDOW_DAYS)
     session.save(update_fields=["unlocked_until", "updated_at"])
-    audit_log(actor=acting_user, action="outreach.session_unlocked", target=session)
+    audit_log(actor=acting_user, action=OutreachAction.SESSION_UNLOCKED, target=session)
     return session
 
 
@@ -211,7 +212,7 @@ def child_care_group_register(*, data: GroupInput, acting_user: User) -> ChildCa
     if ChildCareGroup.objects.filter(rt=data.rt, name__iexact=data.name).exists():
         raise DomainError(_("This RT already has a group with this name."), code="group_exists", field="name")
     group = ChildCareGroup.objects.create(registered_by=acting_user, **input_values(data))
-    audit_log(actor=acting_user, action="outreach.group_registered", target=group, data={"rt": data.rt.pk})
+    audit_log(actor=acting_user, action=OutreachAction.GROUP_REGISTERED, target=group, data={"rt": data.rt.pk})
     return group
 
 
@@ -228,7 +229,7 @@ def child_care_group_update(*, group: ChildCareGroup, data: GroupInput, acting_u
     for name, value in input_values(data).items():
         setattr(group, name, value)
     group.save()
-    audit_log(actor=acting_user, action="outreach.group_updated", target=group, data={"fields": changed})
+    audit_log(actor=acting_user, action=OutreachAction.GROUP_UPDATED, target=group, data={"fields": changed})
     return group
 
 
@@ -238,5 +239,5 @@ def forum_activity_log(*, data: ForumActivityInput, acting_user: User) -> ForumA
     _require_volunteer_of(acting_user, data.rt)
     raise_first(forum_activity_input_errors(data, today=timezone.localdate()))
     activity = ForumAnakActivity.objects.create(logged_by=acting_user, **input_values(data))
-    audit_log(actor=acting_user, action="outreach.forum_activity_logged", target=activity, data={"rt": data.rt.pk})
+    audit_log(actor=acting_user, action=OutreachAction.FORUM_ACTIVITY_LOGGED, target=activity, data={"rt": data.rt.pk})
     return activity

@@ -24,6 +24,7 @@ from core.charts import MonthBarFrame
 from core.spreadsheets import neutralise
 
 from . import selectors
+from .audit import OutreachAction
 from .selectors import Period
 
 readers_only = login_and_second_factor_required(capability=Capability.READ_OUTREACH)
@@ -242,7 +243,7 @@ def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Str
 
 
 def _audit_export(request, what: str, **filters) -> None:
-    audit_log(actor=request.user, action="outreach.exported", data={"what": what, **filters})
+    audit_log(actor=request.user, action=OutreachAction.EXPORTED, data={"what": what, **filters})
 
 
 @readers_only

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from areas.models import RT_NUMBER_MAX
-from cases.api import ReportListAPI
 from core.api import ERRORS_400, ErrorDetailSerializer, FlatListField
 from core.decorators import is_cross_site_post
 from core.parsers import JSONParser
@@ -129,23 +128,8 @@ class MessageAddedSerializer(MessageOutputSerializer):
 
 
 class ReportSubmitAPI(AnonymousAPIView):
-    """POST: a report from anyone, anonymously. GET at the same address is the staff report
-    inbox (cases.api.ReportListAPI) and keeps that view's login, second factor and capability:
-    only POST (and OPTIONS) go without authentication here."""
-
-    STAFF_METHODS = ("GET", "HEAD")
-    pagination_class = ReportListAPI.pagination_class
-    get = ReportListAPI.get
-
-    def staff_read(self) -> bool:
-        # The request being handled; None only while the schema generator builds its mock one.
-        return getattr(self.request, "method", None) in self.STAFF_METHODS
-
-    def get_authenticators(self):
-        return ReportListAPI().get_authenticators() if self.staff_read() else super().get_authenticators()
-
-    def get_permissions(self):
-        return ReportListAPI().get_permissions() if self.staff_read() else super().get_permissions()
+    """POST: a report from anyone, anonymously. GET at the same address is the staff inbox
+    (triage.api.ReportListAPI), a view of its own: the URLconf sends each method to its view."""
 
     @extend_schema_serializer(component_name="ReportSubmitInput")
     class InputSerializer(serializers.Serializer):

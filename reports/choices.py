@@ -22,6 +22,21 @@ class ViolenceType(models.TextChoices):
     LAINNYA = "lainnya", _("Something else")
 
 
+# Short names for a list on a shared screen (the inbox, the statistics); the reporter's form
+# explains each one at length.
+VIOLENCE_TYPE_SHORT = {
+    ViolenceType.FISIK: _("Physical"),
+    ViolenceType.PSIKIS: _("Psychological"),
+    ViolenceType.SEKSUAL: _("Sexual"),
+    ViolenceType.PENELANTARAN: _("Neglect"),
+    ViolenceType.EKSPLOITASI: _("Exploitation"),
+    ViolenceType.TRAFFICKING: _("Trafficking"),
+    ViolenceType.PERUNDUNGAN: _("Bullying"),
+    ViolenceType.ONLINE: _("Online abuse"),
+    ViolenceType.LAINNYA: _("Other"),
+}
+
+
 class Place(models.TextChoices):
     RUMAH_TANGGA = "rumah_tangga", _("At home")
     SEKOLAH = "sekolah", _("At school")

@@ -22,9 +22,10 @@ from .choices import (
     ViolenceType,
     YesNoUnknown,
 )
+from .priority import response_time_passed
 
 # Most urgent first; an unknown priority (there is none, a constraint says so) would sort last.
-# The staff inbox's order (cases.selectors.report_inbox), and the key of the index that serves it.
+# The staff inbox's order (triage.selectors.report_inbox), and the key of the index that serves it.
 PRIORITY_RANK = models.Case(
     models.When(priority=Priority.DARURAT, then=models.Value(0)),
     models.When(priority=Priority.TINGGI, then=models.Value(1)),
@@ -32,6 +33,7 @@ PRIORITY_RANK = models.Case(
     default=models.Value(3),
     output_field=models.IntegerField(),
 )
+# Still to be accepted, marked a duplicate or rejected: the inbox, and what triage may still decide on.
 WAITING_STATUSES = (Status.NEW, Status.ACKNOWLEDGED)
 
 
@@ -51,6 +53,22 @@ PUBLIC_STATUS = {
     Status.REJECTED: PublicStatus.CLOSED,
     Status.CLOSED: PublicStatus.CLOSED,
 }
+
+
+class ReportQuerySet(models.QuerySet):
+    """The words pages, alerts, the dashboard and the API use about reports, defined once."""
+
+    def waiting(self):
+        """New or acknowledged: no decision yet (see WAITING_STATUSES)."""
+        return self.filter(status__in=WAITING_STATUSES)
+
+    def unacknowledged(self):
+        """New and never looked at: what the escalation ladder climbs for."""
+        return self.filter(status=Status.NEW, acknowledged_at__isnull=True)
+
+    def past(self, step: str, now):
+        """Received longer ago than `step`'s response time ("acknowledge", "supervisor", "head")."""
+        return self.filter(response_time_passed(step, now))
 
 
 class Report(models.Model):
@@ -127,6 +145,8 @@ class Report(models.Model):
     reporter_contact = EncryptedTextField(_("reporter's contact"), blank=True)
     contact_consent = models.BooleanField(_("agrees to be contacted"), default=False)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at"]
         verbose_name = _("report")
@@ -197,6 +217,11 @@ class Report(models.Model):
     @property
     def public_status(self) -> PublicStatus:
         return PUBLIC_STATUS[self.status]
+
+    @property
+    def is_waiting(self) -> bool:
+        """As `Report.objects.waiting()` decides it, for a report already loaded."""
+        return self.status in WAITING_STATUSES
 
 
 class ReportViolenceType(models.Model):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from .choices import Priority, ViolenceType, YesNoUnknown
@@ -66,3 +67,12 @@ def response_hours(priority: str, step: str) -> int:
 
 def acknowledge_deadline(priority: str, received_at: datetime) -> datetime:
     return received_at + timedelta(hours=response_hours(priority, "acknowledge"))
+
+
+def response_time_passed(step: str, now: datetime) -> Q:
+    """Reports received longer ago than `step`'s hours for their priority ("acknowledge",
+    "supervisor" or "head"; REPORT_RESPONSE_HOURS): the escalation ladder's rungs."""
+    passed = Q()
+    for priority in Priority.values:
+        passed |= Q(priority=priority, received_at__lte=now - timedelta(hours=response_hours(priority, step)))
+    return passed

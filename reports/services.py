@@ -19,17 +19,15 @@ from core.encrypted_files import delete_quietly, save_encrypted
 from core.errors import DomainError
 
 from .attachments import PreparedAttachment, prepare_attachments
+from .audit import ReportAction
 from .choices import (
     MESSAGE_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
     NARRATIVE_MIN_LENGTH,
     AuthorKind,
     Channel,
-    Priority,
-    RejectionReason,
-    Status,
 )
-from .models import PriorityChange, Report, ReportAttachment, ReportMessage, ReportViolenceType
+from .models import Report, ReportAttachment, ReportMessage, ReportViolenceType
 from .priority import acknowledge_deadline, assess_priority
 from .receipt import new_receipt_code, receipt_hash
 
@@ -195,7 +193,7 @@ def report_submit(
         ReportAttachment.objects.bulk_create(_attachment_rows(report, stored))
         audit_log(
             actor=acting_user,
-            action="reports.submitted",
+            action=ReportAction.SUBMITTED,
             target=report,
             data={
                 "channel": channel,
@@ -241,7 +239,7 @@ def report_message_add(
         ReportAttachment.objects.bulk_create(_attachment_rows(report, stored, message=message))
         audit_log(
             actor=acting_user,
-            action="reports.message_added",
+            action=ReportAction.MESSAGE_ADDED,
             target=report,
             data={
                 "message": message.pk,
@@ -254,96 +252,8 @@ def report_message_add(
     return message
 
 
-# --- Triage: what staff do with a report before (or instead of) it becomes a case ----------
-
-
 def require_triage(user: User | None) -> None:
+    """Who may act on a report as staff: write to the reporter here, and every decision of
+    triage.services (which, with cases.services, asks here too)."""
     if not user_can(user, Capability.TRIAGE):
         raise DomainError(_("Only officers and supervisors triage reports."), code="not_allowed")
-
-
-def _locked_report(report: Report) -> Report:
-    return Report.objects.select_for_update().get(pk=report.pk)
-
-
-@transaction.atomic
-def report_acknowledge(*, report: Report, acting_user: User) -> Report:
-    """The first look: stops the escalation ladder. Acknowledging twice changes nothing."""
-    require_triage(acting_user)
-    report = _locked_report(report)
-    if report.acknowledged_at is not None:
-        return report
-    report.acknowledged_at = timezone.now()
-    report.acknowledged_by = acting_user
-    if report.status == Status.NEW:
-        report.status = Status.ACKNOWLEDGED
-    report.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
-    late = report.acknowledged_at > report.acknowledge_due_at
-    audit_log(actor=acting_user, action="reports.acknowledged", target=report, data={"late": late})
-    return report
-
-
-@transaction.atomic
-def report_change_priority(*, report: Report, priority: str, reason: str, acting_user: User) -> Report:
-    require_triage(acting_user)
-    report = _locked_report(report)
-    reason = reason.strip()
-    if priority not in Priority.values:
-        raise DomainError(_("Choose a priority from the list."), code="invalid", field="priority")
-    if not reason:
-        raise DomainError(_("Say why the priority changes."), code="reason_required", field="reason")
-    if priority == report.priority:
-        raise DomainError(_("The report already has this priority."), code="unchanged", field="priority")
-    old = report.priority
-    report.priority = priority
-    report.acknowledge_due_at = acknowledge_deadline(priority, report.received_at)
-    report.save(update_fields=["priority", "acknowledge_due_at"])
-    # Free text may name a child: it goes to an encrypted column, never into the audit trail.
-    change = PriorityChange.objects.create(
-        report=report, old_priority=old, new_priority=priority, reason=reason[:300], changed_by=acting_user
-    )
-    audit_log(
-        actor=acting_user,
-        action="reports.priority_changed",
-        target=report,
-        data={"from": old, "to": priority, "change": change.pk},
-    )
-    return report
-
-
-def _require_open(report: Report) -> None:
-    if report.status not in (Status.NEW, Status.ACKNOWLEDGED):
-        raise DomainError(
-            _("This report has already been handled (%(status)s).") % {"status": report.get_status_display()},
-            code="already_handled",
-        )
-
-
-@transaction.atomic
-def report_mark_duplicate(*, report: Report, of_report: Report, acting_user: User) -> Report:
-    require_triage(acting_user)
-    report = _locked_report(report)
-    _require_open(report)
-    if of_report.pk == report.pk or of_report.duplicate_of_id == report.pk:
-        raise DomainError(_("A report cannot be a duplicate of itself."), code="invalid", field="of_report")
-    report.status = Status.DUPLICATE
-    report.duplicate_of = of_report
-    report.acknowledged_at = report.acknowledged_at or timezone.now()
-    report.save(update_fields=["status", "duplicate_of", "acknowledged_at"])
-    audit_log(actor=acting_user, action="reports.marked_duplicate", target=report, data={"of_report": of_report.pk})
-    return report
-
-
-@transaction.atomic
-def report_reject(*, report: Report, reason: str, acting_user: User) -> Report:
-    require_triage(acting_user)
-    report = _locked_report(report)
-    _require_open(report)
-    if reason not in RejectionReason.values:
-        raise DomainError(_("Choose a reason from the list."), code="invalid", field="reason")
-    report.status = Status.REJECTED
-    report.rejection_reason = reason
-    report.acknowledged_at = report.acknowledged_at or timezone.now()
-    report.save(update_fields=["status", "rejection_reason", "acknowledged_at"])
-    audit_log(actor=acting_user, action="reports.rejected", target=report, data={"reason": reason})
-    return report

@@ -1,22 +1,19 @@
 """What the reporter is told, in plain words (never the internal priority label)."""
 
+from datetime import timedelta
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core.wording import duration_in_words
 
 from .choices import Priority
 from .models import PublicStatus
 from .priority import response_hours
 
 
-def duration_in_words(hours: int) -> str:
-    if hours % 24 == 0:
-        days = hours // 24
-        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
-    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
-
-
 def next_step(priority: str) -> str:
-    within = duration_in_words(response_hours(priority, "acknowledge"))
+    within = duration_in_words(timedelta(hours=response_hours(priority, "acknowledge")))
     text = _("An officer of UPTD PPA will read your report within %(within)s, day or night, weekends too.") % {
         "within": within
     }

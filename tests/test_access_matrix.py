@@ -23,7 +23,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.services import report_accept, service_plan
+from cases.services import service_plan
 from outreach.services import child_care_group_register, outreach_session_log
 from reports.choices import Channel
 from reports.services import report_submit
@@ -31,6 +31,7 @@ from tests.cases_data import new_report, service_input
 from tests.conftest import login_as
 from tests.outreach_data import group_input, session_input
 from tests.reporting import jpeg_upload, report_input
+from triage.services import report_accept
 
 PERSONAS = ["anonymous", "other_volunteer", "volunteer", "other_officer", "officer", "supervisor", "head", "sysadmin"]
 SKIPPED = ("admin/", "api/docs/", "static/")

@@ -11,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from accounts.audit import AccountAction
 from accounts.models import Role, User
-from accounts.services import ROLE_GRANTED, user_create, user_grant_role, user_save_in_admin
+from accounts.services import user_create, user_grant_role, user_save_in_admin
 from core.errors import DomainError
 from core.models import AuditEvent
 from tests.conftest import login_as
@@ -74,7 +75,7 @@ def test_it_lets_a_supervisor_switch_on_a_waiting_officer_and_tells_the_heads(
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.is_active and waiting.role == Role.OFFICER
-    event = AuditEvent.objects.get(action=ROLE_GRANTED)
+    event = AuditEvent.objects.get(action=AccountAction.ROLE_GRANTED)
     assert event.actor == supervisor and event.target_id == str(waiting.pk)
     assert event.data == {"role": "officer", "previous_role": "officer", "was_active": False}
     assert [message.to for message in mailoutbox] == [["kepala@example.org", "kepala2@example.org"]]
@@ -133,7 +134,7 @@ def test_user_grant_role_refuses_and_changes_nothing(request, waiting, acting, t
 
     assert error.value.code == code
     assert list(User.objects.order_by("pk").values_list("role", "is_active", "is_staff")) == before
-    assert not AuditEvent.objects.filter(action=ROLE_GRANTED).exists()
+    assert not AuditEvent.objects.filter(action=AccountAction.ROLE_GRANTED).exists()
 
 
 def test_the_admin_cannot_make_themselves_a_supervisor(client, sysadmin):
@@ -221,7 +222,7 @@ def test_the_first_head_of_agency_is_granted_from_the_server_command_line(
 
     first.refresh_from_db()
     assert first.is_active and first.role == Role.HEAD
-    event = AuditEvent.objects.get(action=ROLE_GRANTED)
+    event = AuditEvent.objects.get(action=AccountAction.ROLE_GRANTED)
     assert event.actor is None and event.target_id == str(first.pk)
     assert mailoutbox[0].to == ["kepala@example.org"] and "Baris perintah di server" in mailoutbox[0].body
     with pytest.raises(CommandError):

@@ -6,9 +6,9 @@ from django.utils import timezone
 from accounts.models import Role
 from alerts import services
 from alerts.models import Alert, AlertKind, Delivery, DeliveryStatus, NotificationPreference
-from reports.services import report_acknowledge
 from tests.cases_data import new_report
 from tests.factories import UserFactory
+from triage.services import report_acknowledge
 
 pytestmark = pytest.mark.django_db
 
@@ -114,9 +114,10 @@ def test_a_second_reminder_sweep_raises_nothing_and_asks_once_for_what_was_raise
 ):
     from cases import services as cs
     from tests.cases_data import service_input
+    from triage import services as ts
 
     for _ in range(5):
-        case = cs.report_accept(report=new_report(), acting_user=on_duty)
+        case = ts.report_accept(report=new_report(), acting_user=on_duty)
         cs.service_plan(
             case=case, data=service_input(planned_on=timezone.localdate() - timedelta(days=9)), acting_user=on_duty
         )

@@ -28,7 +28,14 @@ from tests.test_alerts_reliability import point_celery_at, webhook_receiver
 ROOT = Path(__file__).resolve().parent.parent
 # Secrets the worker must share with this process to read what it wrote; unset, both take the
 # same development defaults.
-SHARED_SECRETS = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "RECEIPT_CODE_SECRET", "ALERT_WEBHOOK_SECRET", "SITE_URL")
+SHARED_SECRETS = (
+    "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "RECEIPT_CODE_SECRET",
+    "CHILD_MATCH_SECRET",
+    "ALERT_WEBHOOK_SECRET",
+    "SITE_URL",
+)
 
 
 def start_worker(

@@ -33,10 +33,12 @@ from balikpapan_kla.celery import app as celery_app
 from cases import services as cs
 from cases.models import Case
 from reports.choices import Channel as ReportChannel
-from reports.services import report_acknowledge, report_submit
+from reports.services import report_submit
 from tests.cases_data import follow_up_input, new_report, service_input
 from tests.factories import UserFactory
 from tests.reporting import report_input
+from triage import services as ts
+from triage.services import report_acknowledge
 
 pytestmark = pytest.mark.django_db
 
@@ -545,7 +547,7 @@ def just_after(day) -> datetime:
 def case(officer, supervisor, settings):
     settings.REMINDER_SUPERVISOR_AFTER_DAYS = 3
     settings.CASE_INACTIVE_DAYS = 60
-    case = cs.report_accept(report=new_report(), acting_user=officer)
+    case = ts.report_accept(report=new_report(), acting_user=officer)
     return cs.case_record_assessment(
         case=case,
         risk_level="sedang",

@@ -14,13 +14,13 @@ from django.utils import timezone, translation
 from alerts import services
 from alerts.models import AlertKind, Channel, Delivery, DeliveryStatus, NotificationPreference
 from alerts.preferences import notification_preferences_save
-from cases import services as cs
 from core.errors import DomainError
 from core.models import AuditEvent, WorkerHeartbeat
 from reports.models import Report
-from reports.services import report_acknowledge
 from tests.cases_data import new_report
 from tests.conftest import login_as
+from triage import services as ts
+from triage.services import report_acknowledge
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +205,7 @@ def test_it_lists_the_notifications_newest_first_with_title_reference_priority_a
 
 def test_it_links_a_case_alert_to_the_case_and_shows_the_head_no_report_link(client, on_duty, supervisor, head):
     report = reports_delivered(1)[0]
-    case = cs.report_accept(report=new_report(), acting_user=on_duty)
+    case = ts.report_accept(report=new_report(), acting_user=on_duty)
     services.alert_raise(
         key="test:follow-up", kind=AlertKind.FOLLOW_UP_DUE, level=1, recipients=[on_duty, head], case=case
     )
@@ -351,7 +351,7 @@ def test_it_lists_each_overdue_report_at_the_level_it_has_reached(client, superv
     move_back(urgent, hours=3)
     acknowledged, accepted = new_report(), new_report()
     report_acknowledge(report=acknowledged, acting_user=officer)
-    cs.report_accept(report=accepted, acting_user=officer)
+    ts.report_accept(report=accepted, acting_user=officer)
     move_back(acknowledged, hours=200)
     move_back(accepted, hours=200)
     login_as(client, supervisor)
@@ -435,7 +435,7 @@ def test_it_shows_the_alerts_and_deliveries_on_the_report_page(client, on_duty, 
 
 
 def test_it_shows_the_alerts_of_a_case_on_the_case_page(client, officer, head):
-    case = cs.report_accept(report=new_report(), acting_user=officer)
+    case = ts.report_accept(report=new_report(), acting_user=officer)
     services.alert_raise(key="test:service", kind=AlertKind.SERVICE_DUE, level=1, recipients=[officer], case=case)
     deliver_everything()
 
@@ -447,7 +447,7 @@ def test_it_shows_the_alerts_of_a_case_on_the_case_page(client, officer, head):
 
 def test_it_keeps_the_report_and_case_pages_to_a_fixed_number_of_queries_as_alerts_grow(client, on_duty, supervisor):
     report = reports_delivered(1)[0]
-    case = cs.report_accept(report=new_report(), acting_user=on_duty)
+    case = ts.report_accept(report=new_report(), acting_user=on_duty)
     services.alert_raise(key="test:case:1", kind=AlertKind.CASE_INACTIVE, level=1, recipients=[supervisor], case=case)
     login_as(client, supervisor)
     report_url = reverse("triage:report", args=[report.uuid])

@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from cases.services import case_record_assessment, report_accept, service_plan
+from cases.services import case_record_assessment, service_plan
 from outreach.services import child_care_group_register, outreach_session_log
 from reports.choices import Channel
 from reports.services import report_submit
@@ -40,6 +40,7 @@ from tests.cases_data import new_report, service_input
 from tests.conftest import login_as
 from tests.outreach_data import group_input, session_input
 from tests.reporting import report_input
+from triage.services import report_accept
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from cases.choices import CaseStatus, ServiceStatus
 from cases.models import Case, Child
 from core.errors import DomainError
 from core.models import AuditEvent
-from reports import services as rs
 from reports.choices import Status
 from tests.cases_data import follow_up_input, new_report, service_input
+from triage import services as ts
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 def test_triage_acknowledge_is_idempotent_and_audited(officer):
     report = new_report()
 
-    rs.report_acknowledge(report=report, acting_user=officer)
-    again = rs.report_acknowledge(report=report, acting_user=officer)
+    ts.report_acknowledge(report=report, acting_user=officer)
+    again = ts.report_acknowledge(report=report, acting_user=officer)
 
     assert again.status == Status.ACKNOWLEDGED and again.acknowledged_by == officer
     assert AuditEvent.objects.filter(action="reports.acknowledged").count() == 1
@@ -32,16 +32,16 @@ def test_only_officers_and_supervisors_triage(persona, request):
     report = new_report()
 
     with pytest.raises(DomainError):
-        rs.report_acknowledge(report=report, acting_user=request.getfixturevalue(persona))
+        ts.report_acknowledge(report=report, acting_user=request.getfixturevalue(persona))
 
 
 def test_changing_priority_needs_a_reason_and_moves_the_deadline(officer):
     report = new_report()
     with pytest.raises(DomainError) as error:
-        rs.report_change_priority(report=report, priority="darurat", reason=" ", acting_user=officer)
+        ts.report_change_priority(report=report, priority="darurat", reason=" ", acting_user=officer)
     assert error.value.field == "reason"
 
-    report = rs.report_change_priority(report=report, priority="darurat", reason="Anak diancam", acting_user=officer)
+    report = ts.report_change_priority(report=report, priority="darurat", reason="Anak diancam", acting_user=officer)
 
     assert report.acknowledge_due_at == report.received_at + timedelta(hours=1)
     change = report.priority_changes.get()
@@ -56,19 +56,19 @@ def test_changing_priority_needs_a_reason_and_moves_the_deadline(officer):
 def test_reject_needs_a_reason_from_the_list(officer):
     report = new_report()
     with pytest.raises(DomainError):
-        rs.report_reject(report=report, reason="bosan", acting_user=officer)
+        ts.report_reject(report=report, reason="bosan", acting_user=officer)
 
-    assert rs.report_reject(report=report, reason="spam", acting_user=officer).status == Status.REJECTED
+    assert ts.report_reject(report=report, reason="spam", acting_user=officer).status == Status.REJECTED
     with pytest.raises(DomainError):
-        rs.report_reject(report=report, reason="spam", acting_user=officer)
+        ts.report_reject(report=report, reason="spam", acting_user=officer)
 
 
 def test_accept_opens_a_case_with_a_reference_and_the_child_and_a_second_report_joins_it(officer):
     first = new_report(child_name="Anak Uji Satu", child_age=9, perpetrator_relation="orang_tua")
     second = new_report()
 
-    case = cs.report_accept(report=first, acting_user=officer)
-    cs.report_accept(report=second, case=case, acting_user=officer)
+    case = ts.report_accept(report=first, acting_user=officer)
+    ts.report_accept(report=second, case=case, acting_user=officer)
 
     year = timezone.localdate().year
     assert case.reference == f"BPN-{year}-00001"
@@ -77,25 +77,25 @@ def test_accept_opens_a_case_with_a_reference_and_the_child_and_a_second_report_
     assert case.case_reports.count() == 2
     first.refresh_from_db()
     assert first.status == Status.ACCEPTED
-    assert cs.report_accept(report=new_report(), acting_user=officer).reference == f"BPN-{year}-00002"
+    assert ts.report_accept(report=new_report(), acting_user=officer).reference == f"BPN-{year}-00002"
 
 
 def test_a_report_handled_once_cannot_be_accepted_again(officer):
     report = new_report()
-    cs.report_accept(report=report, acting_user=officer)
+    ts.report_accept(report=report, acting_user=officer)
 
     with pytest.raises(DomainError):
-        cs.report_accept(report=report, acting_user=officer)
+        ts.report_accept(report=report, acting_user=officer)
 
 
 def test_only_a_supervisor_names_the_officer_of_a_new_case(officer, other_officer, supervisor):
     report = new_report()
 
     with pytest.raises(DomainError) as named_by_an_officer:
-        cs.report_accept(report=report, acting_user=officer, officer=other_officer)
+        ts.report_accept(report=report, acting_user=officer, officer=other_officer)
     with pytest.raises(DomainError) as naming_themselves:
-        cs.report_accept(report=report, acting_user=officer, officer=officer)
-    case = cs.report_accept(report=report, acting_user=supervisor, officer=other_officer)
+        ts.report_accept(report=report, acting_user=officer, officer=officer)
+    case = ts.report_accept(report=report, acting_user=supervisor, officer=other_officer)
 
     for refused in (named_by_an_officer, naming_themselves):
         assert (refused.value.code, refused.value.field) == ("not_supervisor", "officer")
@@ -104,17 +104,17 @@ def test_only_a_supervisor_names_the_officer_of_a_new_case(officer, other_office
 
 
 def test_an_officer_is_named_only_for_a_new_case(officer, other_officer, supervisor):
-    case = cs.report_accept(report=new_report(), acting_user=officer)
+    case = ts.report_accept(report=new_report(), acting_user=officer)
 
     with pytest.raises(DomainError) as refused:
-        cs.report_accept(report=new_report(), case=case, acting_user=supervisor, officer=other_officer)
+        ts.report_accept(report=new_report(), case=case, acting_user=supervisor, officer=other_officer)
 
     assert (refused.value.code, refused.value.field) == ("invalid", "officer")
     assert case.case_reports.count() == 1
 
 
 def open_case(officer, **report_overrides) -> Case:
-    return cs.report_accept(report=new_report(**report_overrides), acting_user=officer)
+    return ts.report_accept(report=new_report(**report_overrides), acting_user=officer)
 
 
 def test_the_case_follows_the_steps_and_each_step_checks_what_it_needs(officer, supervisor):
@@ -255,7 +255,7 @@ def test_an_officer_cannot_open_a_report_inside_another_officers_case(officer, o
     from cases.access import access_report, reports_for
 
     report = new_report()
-    cs.report_accept(report=report, acting_user=other_officer)
+    ts.report_accept(report=report, acting_user=other_officer)
     waiting = new_report()
 
     assert set(reports_for(officer)) == {waiting}
@@ -266,9 +266,9 @@ def test_an_officer_cannot_open_a_report_inside_another_officers_case(officer, o
 
 def test_reading_a_report_in_a_case_shows_in_who_opened_the_case(officer, supervisor):
     report = new_report()
-    case = cs.report_accept(report=report, acting_user=officer)
+    case = ts.report_accept(report=report, acting_user=officer)
 
-    cs.report_record_view(report=report, acting_user=supervisor, what="attachment:1")
+    ts.report_record_view(report=report, acting_user=supervisor, what="attachment:1")
 
     event = AuditEvent.objects.filter(action="cases.viewed", target_id=str(case.pk)).get()
     assert event.actor == supervisor and event.data["what"].endswith("attachment:1")
@@ -329,7 +329,7 @@ def test_the_system_administrator_reads_no_audit_details_in_the_admin(client, sy
     from tests.conftest import login_as
 
     report = new_report()
-    rs.report_change_priority(report=report, priority="darurat", reason="Nama anak Kenari", acting_user=officer)
+    ts.report_change_priority(report=report, priority="darurat", reason="Nama anak Kenari", acting_user=officer)
     event = AuditEvent.objects.get(action="reports.priority_changed")
     login_as(client, sysadmin)
 

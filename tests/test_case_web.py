@@ -15,6 +15,7 @@ from cases.models import Case, CaseService
 from core.models import AuditEvent
 from tests.cases_data import follow_up_input, new_report, provider, service_input
 from tests.conftest import login_as
+from triage import services as ts
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def _english(client):
 def open_case(officer, **report_overrides) -> Case:
     report_overrides.setdefault("child_name", CHILD_NAME)
     report_overrides.setdefault("child_age", 9)
-    return cs.report_accept(report=new_report(**report_overrides), acting_user=officer)
+    return ts.report_accept(report=new_report(**report_overrides), acting_user=officer)
 
 
 def fresh(case) -> Case:
@@ -653,7 +654,7 @@ def test_it_opens_a_busy_case_in_a_bounded_number_of_queries(client, officer, su
         cs.service_plan(case=case, data=service_input(), acting_user=officer)
         cs.follow_up_record(case=case, data=follow_up_input(), acting_user=officer)
         cs.case_note_add(case=case, body=f"Catatan {number}", acting_user=officer)
-        cs.report_accept(report=new_report(), case=case, acting_user=officer)
+        ts.report_accept(report=new_report(), case=case, acting_user=officer)
     case = fresh(case)
     cs.case_assign(case=case, officer=officer, expected_version=case.version, acting_user=supervisor)
     busy = _queries(client, url("detail", case))

@@ -13,10 +13,12 @@ from cases.models import Case, CaseNote, CaseService, Child, FollowUp
 from core.models import AuditEvent
 from reports.choices import Status
 from reports.models import Report, ReportMessage
-from reports.services import report_mark_duplicate, report_message_add
+from reports.services import report_message_add
 from tests.cases_data import new_report, provider, service_input
 from tests.conftest import login_as
 from tests.reporting import report_post_data
+from triage import services as ts
+from triage.services import report_mark_duplicate
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +55,7 @@ def patch_json(client, url, payload):
 
 
 def open_case(officer, **report_overrides) -> Case:
-    return cs.report_accept(report=new_report(**report_overrides), acting_user=officer)
+    return ts.report_accept(report=new_report(**report_overrides), acting_user=officer)
 
 
 def error_codes(response, field) -> list[str]:
@@ -304,7 +306,7 @@ def test_the_inbox_lists_open_reports_most_urgent_first_without_their_content(cl
     normal = new_report(narrative="Narasi biasa yang cukup panjang untuk disimpan di sini.")
     urgent = new_report(danger_now="yes", rt=rt, child_name=CHILD_NAME)
     handled = new_report()
-    cs.report_mark_duplicate_of_case(report=handled, case=open_case(officer), acting_user=officer)
+    ts.report_mark_duplicate_of_case(report=handled, case=open_case(officer), acting_user=officer)
     login_as(client, officer)
 
     response = client.get(REPORTS)
@@ -328,7 +330,7 @@ def test_the_inbox_lists_open_reports_most_urgent_first_without_their_content(cl
 def test_the_inbox_filters_by_status_priority_and_kecamatan(client, officer, other_rt):
     here = new_report()
     there = new_report(kelurahan=other_rt.kelurahan, danger_now="yes")
-    cs.report_accept(report=new_report(), acting_user=officer)
+    ts.report_accept(report=new_report(), acting_user=officer)
     login_as(client, officer)
 
     def ids(query):
@@ -365,7 +367,7 @@ def test_the_inbox_takes_the_same_number_of_queries_for_3_or_20_reports(client, 
             if number % 2:
                 report_mark_duplicate(report=duplicate, of_report=fresh, acting_user=officer)
             else:
-                cs.report_mark_duplicate_of_case(report=duplicate, case=case, acting_user=officer)
+                ts.report_mark_duplicate_of_case(report=duplicate, case=case, acting_user=officer)
 
     add(3)
     few = list_queries(client, url)

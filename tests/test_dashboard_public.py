@@ -12,15 +12,14 @@ from django.utils.translation import gettext
 
 from areas.models import Kelurahan
 from cases.models import Case
-from cases.services import report_accept
 from dashboard.public_selectors import HIDDEN, public_statistics, suppress_column
 from outreach.services import child_care_group_register, outreach_session_log
 from reports.choices import RejectionReason
 from reports.models import Report
-from reports.services import report_reject
 from tests.cases_data import new_report
 from tests.outreach_data import group_input, session_input
 from tests.reporting import NARRATIVE
+from triage.services import report_accept, report_reject
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,12 @@ from alerts.services import alert_raise
 from areas.models import Kelurahan
 from cases.choices import ServiceStatus
 from cases.models import Case
-from cases.services import report_accept, report_mark_duplicate_of_case, service_plan
-from dashboard import staff_selectors
+from cases.services import service_plan
+from dashboard import staff_cache, staff_selectors
 from dashboard.definitions import SIMFONI_VIOLENCE, age_band
 from outreach.selectors import Period
-from reports.services import report_acknowledge
 from tests.cases_data import new_report, service_input
+from triage.services import report_accept, report_acknowledge, report_mark_duplicate_of_case
 
 # Every test here uses the database (some only through persona fixtures): marked, they run
 # before the transactional tests, whose flush would empty the shipped kelurahan.
@@ -333,7 +333,7 @@ def _dashboard_key(user, query=QUERY):
     """The cache key of the page's figures (the page asks in Indonesian)."""
     period = Period(start=date.fromisoformat(query["start"]), end=date.fromisoformat(query["end"]))
     with translation.override("id"):
-        return staff_selectors.dashboard_cache_key(
+        return staff_cache.dashboard_cache_key(
             user=user, period=period, kecamatan=None, not_recorded=translation.gettext("Not recorded")
         )
 
@@ -361,7 +361,7 @@ def test_it_keeps_the_figures_a_minute_per_user_and_filter(dataset, as_user, sup
     assert _dashboard_key(head) != _dashboard_key(supervisor)
 
     # For a minute at most.
-    assert 0 < staff_selectors.CACHE_SECONDS <= 60
+    assert 0 < staff_cache.CACHE_SECONDS <= 60
 
 
 def test_it_counts_old_figures_again_once_while_the_others_get_the_previous_ones(dataset, supervisor):
@@ -370,14 +370,14 @@ def test_it_counts_old_figures_again_once_while_the_others_get_the_previous_ones
 
     def read():
         with translation.override("id"):
-            return staff_selectors.dashboard_cached(
+            return staff_cache.dashboard_cached(
                 user=supervisor, period=period, not_recorded=translation.gettext("Not recorded")
             )
 
     fresh = read()
     _computed_at, cached = cache.get(key)
     assert cached == fresh
-    old = time.time() - staff_selectors.CACHE_SECONDS - 1
+    old = time.time() - staff_cache.CACHE_SECONDS - 1
     cache.set(key, (old, "previous figures"))
 
     # Another request is counting them again: this one gets the previous figures, at no query.

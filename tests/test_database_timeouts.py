@@ -32,6 +32,7 @@ PRODUCTION = {
     "SECRET_KEY": "uji-" + "k" * 60,
     "FIELD_ENCRYPTION_KEYS": "YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMDAwMDAwMDA=",
     "RECEIPT_CODE_SECRET": "uji-" + "r" * 40,
+    "CHILD_MATCH_SECRET": "uji-" + "c" * 40,
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
 }

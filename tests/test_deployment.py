@@ -67,6 +67,7 @@ def test_it_gets_every_production_secret_from_the_environment_not_the_file(compo
         "SECRET_KEY=",
         "FIELD_ENCRYPTION_KEYS=",
         "RECEIPT_CODE_SECRET=",
+        "CHILD_MATCH_SECRET=",
         "ALLOWED_HOSTS=",
         "POSTGRES_PASSWORD=",
     ):

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from alerts import services as alert_services
 from alerts.content import AlertContent
 from alerts.models import Delivery, NotificationPreference
-from cases.services import ChildInput, case_add_child, case_note_add, report_accept
+from cases.services import ChildInput, case_add_child, case_note_add
 from core.emails import send_templated_email
 from core.spreadsheets import FORMULA_STARTS, neutralise
 from outreach.services import child_care_group_register, outreach_session_log
@@ -27,6 +27,7 @@ from tests.conftest import login_as
 from tests.hostile import HTML_PAYLOADS, SCRIPT
 from tests.outreach_data import group_input, session_input
 from tests.reporting import report_input, report_post_data
+from triage.services import report_accept
 
 pytestmark = pytest.mark.django_db
 

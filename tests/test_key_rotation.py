@@ -37,7 +37,7 @@ from outreach.models import ForumAnakActivity, OutreachSession
 from outreach.services import child_care_group_register, forum_activity_log, outreach_session_log
 from reports.choices import Channel
 from reports.models import PriorityChange
-from reports.services import report_change_priority, report_message_add, report_submit
+from reports.services import report_message_add, report_submit
 from tests.cases_data import follow_up_input, service_input
 from tests.conftest import login_as
 from tests.outreach_data import forum_input, group_input, session_input
@@ -51,6 +51,8 @@ from tests.test_access_matrix import (
     url_for,
     url_patterns,
 )
+from triage import services as ts
+from triage.services import report_change_priority
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +115,7 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
     report_message_add(report=report, body=SECRET["staff_message"], acting_user=officer)
     report_change_priority(report=report, priority="darurat", reason=SECRET["priority_reason"], acting_user=officer)
 
-    case = cs.report_accept(report=report, acting_user=officer)
+    case = ts.report_accept(report=report, acting_user=officer)
     cs.case_add_child(
         case=case,
         data=cs.ChildInput(

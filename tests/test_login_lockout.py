@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.audit import AccountAction
 from accounts.lockout import login_cool_off
-from accounts.services import FAILED_LOGINS_NOTIFIED
 from core.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
 
@@ -169,7 +169,7 @@ def test_it_emails_the_owner_once_about_repeated_failures_without_the_address(
         assert "5 percobaan masuk ke akun Anda petugas gagal" in text
         assert "tidak terkunci" in text
         assert not any(address in text for address in ATTACKERS)
-    event = AuditEvent.objects.get(action=FAILED_LOGINS_NOTIFIED)
+    event = AuditEvent.objects.get(action=AccountAction.FAILED_LOGINS_NOTIFIED)
     assert event.target_id == str(officer.pk) and event.data == {"failures": 5}
 
 

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.audit import AccountAction
 from accounts.models import Role, User
-from accounts.services import LOGIN_RESET, PASSWORD_CHOSEN, user_reset_login, user_save_in_admin
+from accounts.services import user_reset_login, user_save_in_admin
 from core.errors import DomainError
 from core.models import AuditEvent
 from tests.conftest import login_as
@@ -213,7 +214,7 @@ def test_it_lets_a_supervisor_reset_an_officers_login_and_tells_owner_and_head(
     officer.refresh_from_db()
     assert officer.check_password(temporary) and officer.password_is_temporary
     assert not TOTPDevice.objects.filter(user=officer).exists()
-    event = AuditEvent.objects.get(action=LOGIN_RESET)
+    event = AuditEvent.objects.get(action=AccountAction.LOGIN_RESET)
     assert event.actor == supervisor and event.target_id == str(officer.pk) and event.data == {"devices_removed": 2}
     assert [message.to for message in mailoutbox] == [["petugas@example.org", "kepala@example.org"]]
     mail = mailoutbox[0]
@@ -237,7 +238,7 @@ def test_the_temporary_password_only_lets_its_owner_choose_a_password_then_enrol
 
     officer.refresh_from_db()
     assert officer.check_password(NEW_PASSWORD) and not officer.password_is_temporary
-    assert AuditEvent.objects.filter(action=PASSWORD_CHOSEN, actor=officer).count() == 1
+    assert AuditEvent.objects.filter(action=AccountAction.PASSWORD_CHOSEN, actor=officer).count() == 1
     assert client.get(CHOOSE)["Location"] == LOGIN, "the page opens once"
     assert Client().post(LOGIN, {"username": "petugas", "password": temporary}).status_code == 200
     again = client.post(LOGIN, {"username": "petugas", "password": NEW_PASSWORD})
@@ -262,7 +263,7 @@ def test_it_never_offers_a_supervisor_their_own_login(client, supervisor):
     assert response.status_code == 200 and response.context["reset_form"].errors["user"]
     supervisor.refresh_from_db()
     assert supervisor.check_password(PASSWORD) and TOTPDevice.objects.filter(user=supervisor).exists()
-    assert not AuditEvent.objects.filter(action=LOGIN_RESET).exists()
+    assert not AuditEvent.objects.filter(action=AccountAction.LOGIN_RESET).exists()
 
 
 @pytest.mark.parametrize("persona", ["officer", "sysadmin", "volunteer"])
@@ -273,7 +274,7 @@ def test_it_refuses_the_reset_to_everyone_else(client, request, persona, supervi
     assert client.post(RESET, {"reset-user": "koordinator"}).status_code == 403
     supervisor.refresh_from_db()
     assert supervisor.check_password(PASSWORD) and TOTPDevice.objects.filter(user=supervisor).exists()
-    assert not AuditEvent.objects.filter(action=LOGIN_RESET).exists()
+    assert not AuditEvent.objects.filter(action=AccountAction.LOGIN_RESET).exists()
 
 
 @pytest.mark.parametrize(
@@ -298,4 +299,4 @@ def test_user_reset_login_refuses_and_changes_nothing(request, acting, target, c
     user.refresh_from_db()
     assert user.check_password(PASSWORD) and not user.password_is_temporary
     assert TOTPDevice.objects.filter(user=user).exists()
-    assert not AuditEvent.objects.filter(action=LOGIN_RESET).exists()
+    assert not AuditEvent.objects.filter(action=AccountAction.LOGIN_RESET).exists()

@@ -14,6 +14,7 @@ PRODUCTION = {
     "FIELD_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWtleS0wMDAwMDAwMDAwMDAwMDAwMDA=",
     "ALLOWED_HOSTS": "kla.example.org",
     "RECEIPT_CODE_SECRET": "receipt-code-secret-for-the-test-only-0123456789",
+    "CHILD_MATCH_SECRET": "child-match-secret-for-the-test-only-0123456789",
     "DATABASE_URL": "postgres://kla@db.invalid:5432/kla",
 }
 
@@ -27,7 +28,15 @@ def run_manage(tmp_path, extra_env, *args):
 
 
 @pytest.mark.parametrize(
-    "variable", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "RECEIPT_CODE_SECRET", "ALLOWED_HOSTS", "DATABASE_URL"]
+    "variable",
+    [
+        "SECRET_KEY",
+        "FIELD_ENCRYPTION_KEYS",
+        "RECEIPT_CODE_SECRET",
+        "CHILD_MATCH_SECRET",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+    ],
 )
 def test_it_refuses_to_start_in_production_without_a_secret_naming_it_in_one_line(tmp_path, variable):
     env = {k: v for k, v in PRODUCTION.items() if k != variable}

@@ -13,16 +13,17 @@ from django.utils import timezone, translation
 
 from areas.models import Kelurahan
 from cases.models import Case, CaseReport
-from cases.services import report_accept
-from cases.triage_views import deadline_for, duration_in_words
 from core.encrypted_files import read_decrypted
 from core.models import AuditEvent
+from core.wording import duration_in_words
 from reports.choices import AuthorKind, Channel, Priority, Status
 from reports.models import Report, ReportMessage
-from reports.services import report_acknowledge, report_message_add, report_reject, report_submit
+from reports.services import report_message_add, report_submit
 from tests.cases_data import new_report
 from tests.conftest import login_as
 from tests.reporting import jpeg_upload, report_input
+from triage.services import report_accept, report_acknowledge, report_reject
+from triage.views import deadline_for
 
 pytestmark = pytest.mark.django_db
 

@@ -111,6 +111,7 @@ class ServedApp:
             SECRET_KEY=secrets.token_urlsafe(50),
             FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
             RECEIPT_CODE_SECRET=secrets.token_urlsafe(32),
+            CHILD_MATCH_SECRET=secrets.token_urlsafe(32),
             ALLOWED_HOSTS="127.0.0.1",
             SITE_URL=f"http://127.0.0.1:{port}",
             # Plain HTTP on the loopback: Chromium keeps Secure cookies there, so only the

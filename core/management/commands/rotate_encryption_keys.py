@@ -18,24 +18,20 @@ from django.utils.translation import gettext as _
 
 from core.crypto import UndecryptableError, is_under_newest_key, rotate_token
 from core.encrypted_files import rotate_file
-from core.fields import EncryptedFileNameField, EncryptedTextField
+from core.fields import EncryptedFileNameField, EncryptedTextField, encrypted_fields
 
 
 def encrypted_models() -> list[type[models.Model]]:
     """Every concrete model with an encrypted column in its own table (a proxy shares its parent's)."""
-    return [
-        model
-        for model in apps.get_models()
-        if model._meta.concrete_model is model and (_token_columns(model) or _file_columns(model))
-    ]
+    return [model for model in apps.get_models() if model._meta.concrete_model is model and encrypted_fields(model)]
 
 
 def _token_columns(model: type[models.Model]) -> list[str]:
-    return [field.column for field in model._meta.local_concrete_fields if isinstance(field, EncryptedTextField)]
+    return [field.column for field in encrypted_fields(model, EncryptedTextField)]
 
 
 def _file_columns(model: type[models.Model]) -> list[str]:
-    return [field.column for field in model._meta.local_concrete_fields if isinstance(field, EncryptedFileNameField)]
+    return [field.column for field in encrypted_fields(model, EncryptedFileNameField)]
 
 
 @dataclass

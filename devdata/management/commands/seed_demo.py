@@ -8,9 +8,9 @@ from accounts.services import user_create
 from alerts.models import NotificationPreference
 from areas.models import RT, Kelurahan
 from areas.services import rt_bulk_import
-from cases.demo import seed_demo_cases
 from outreach.demo import seed_demo_outreach
 from reports.demo import seed_demo_reports
+from triage.demo import seed_demo_cases
 
 DEMO_PASSWORD = "Demo-KLA-2026"  # noqa: S105 - printed on purpose; seed_demo refuses to run in production
 

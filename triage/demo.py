@@ -7,13 +7,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
+from cases import services
+from cases.choices import ClosureReason, ServiceStatus
+from cases.models import Case, Provider
 from reports.choices import Status
 from reports.models import Report
-from reports.services import report_acknowledge, report_message_add, report_reject
+from reports.services import report_message_add
 
-from . import services
-from .choices import ClosureReason, ServiceStatus
-from .models import Case, Provider
+from .services import report_accept, report_acknowledge, report_reject
 
 # How far each demo case gets, in order: the caseload then holds every status.
 STEPS = ["registered", "assessment", "case_plan", "services", "monitoring", "closure_requested", "closed"]
@@ -107,7 +108,7 @@ def seed_demo_cases(*, seed: int = 2026) -> int:
             continue
         if index >= 16:
             continue  # left in the inbox, new
-        case = services.report_accept(report=report, acting_user=officer)
+        case = report_accept(report=report, acting_user=officer)
         _walk(case, STEPS[created % len(STEPS)], officer=officer, supervisor=supervisor, rng=rng)
         created += 1
     return created

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -23,18 +23,17 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
 from alerts.selectors import alert_history
+from cases.access import access_report
+from cases.models import Case, CaseReport
 from core.encrypted_files import read_decrypted
 from core.errors import DomainError
-from reports import services as report_services
-from reports.choices import Status, YesNoUnknown
+from core.wording import duration_in_words
+from reports.choices import VIOLENCE_TYPE_SHORT, YesNoUnknown
 from reports.models import Report, ReportAttachment
+from reports.services import report_message_add
 
 from . import services
-from .access import access_report
-from .models import Case, CaseReport
-from .selectors import report_inbox
-from .triage_forms import (
-    VIOLENCE_TYPE_SHORT,
+from .forms import (
     AcceptIntoCaseForm,
     AcceptNewCaseForm,
     AcknowledgeForm,
@@ -44,6 +43,7 @@ from .triage_forms import (
     PriorityForm,
     RejectForm,
 )
+from .selectors import report_inbox
 
 triage_only = login_and_second_factor_required(capability=Capability.TRIAGE)
 PAGE_SIZE = 25
@@ -62,18 +62,6 @@ PRIORITY_REASONS = {
 
 
 # --- presenting a report -----------------------------------------------------------------------
-
-
-def duration_in_words(delta: timedelta) -> str:
-    """Minutes under an hour, hours under two days, then days: rounded down, at least 1."""
-    minutes = max(int(delta.total_seconds()) // 60, 1)
-    if minutes < 60:
-        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
-    hours = minutes // 60
-    if hours < 48:
-        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
-    days = hours // 24
-    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
 
 
 @dataclass(frozen=True)
@@ -172,7 +160,7 @@ def _report_page(request, report: Report, *, failed: tuple[str, object] | None =
         "thread": thread,
         "case": link.case if link else None,
         "case_url": _case_url(link.case) if link else None,
-        "is_open": report.status in (Status.NEW, Status.ACKNOWLEDGED),
+        "is_open": report.is_waiting,
         "failed_form": failed[1] if failed else None,
         "alert_history": alert_history(report=report),
         **forms,
@@ -249,7 +237,7 @@ def triage_action(view):
 def acknowledge(request, uuid):
     form = AcknowledgeForm(request.POST)
     report = access_report(request.user, uuid)
-    if _attempt(form, lambda data: report_services.report_acknowledge(report=report, acting_user=request.user)):
+    if _attempt(form, lambda data: services.report_acknowledge(report=report, acting_user=request.user)):
         messages.success(request, _("The report has been acknowledged."))
         return _back(report)
     return _report_page(request, report, failed=("acknowledge_form", form))
@@ -262,7 +250,7 @@ def message(request, uuid):
     report = access_report(request.user, uuid)
     if _attempt(
         form,
-        lambda data: report_services.report_message_add(report=report, body=data["body"], acting_user=request.user),
+        lambda data: report_message_add(report=report, body=data["body"], acting_user=request.user),
     ):
         messages.success(request, _("Your message has been sent to the reporter."))
         return _back(report)
@@ -275,7 +263,7 @@ def change_priority(request, uuid):
     report = access_report(request.user, uuid)
     changed = _attempt(
         form,
-        lambda data: report_services.report_change_priority(
+        lambda data: services.report_change_priority(
             report=report, priority=data["priority"], reason=data["reason"], acting_user=request.user
         ),
     )
@@ -290,7 +278,7 @@ def change_priority(request, uuid):
 def _mark_duplicate(report: Report, of: Report | Case, acting_user):
     if isinstance(of, Case):
         return services.report_mark_duplicate_of_case(report=report, case=of, acting_user=acting_user)
-    return report_services.report_mark_duplicate(report=report, of_report=of, acting_user=acting_user)
+    return services.report_mark_duplicate(report=report, of_report=of, acting_user=acting_user)
 
 
 @triage_action
@@ -312,7 +300,7 @@ def reject(request, uuid):
     report = access_report(request.user, uuid)
     if _attempt(
         form,
-        lambda data: report_services.report_reject(report=report, reason=data["reason"], acting_user=request.user),
+        lambda data: services.report_reject(report=report, reason=data["reason"], acting_user=request.user),
     ):
         messages.success(request, _("The report has been rejected."))
         return _back(report)

@@ -8,25 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.capabilities import Capability, holders, user_can
 from accounts.models import User
 from areas.models import Kecamatan
-from reports.choices import MESSAGE_MAX_LENGTH, Priority, RejectionReason, Status, ViolenceType
-from reports.models import Report
-
-from .access import cases_for, reports_for
-from .models import Case
-from .selectors import WAITING_STATUSES
-
-# Short names for a list on a shared screen; the reporter's form explains each one at length.
-VIOLENCE_TYPE_SHORT = {
-    ViolenceType.FISIK: _("Physical"),
-    ViolenceType.PSIKIS: _("Psychological"),
-    ViolenceType.SEKSUAL: _("Sexual"),
-    ViolenceType.PENELANTARAN: _("Neglect"),
-    ViolenceType.EKSPLOITASI: _("Exploitation"),
-    ViolenceType.TRAFFICKING: _("Trafficking"),
-    ViolenceType.PERUNDUNGAN: _("Bullying"),
-    ViolenceType.ONLINE: _("Online abuse"),
-    ViolenceType.LAINNYA: _("Other"),
-}
+from cases.access import cases_for, reports_for
+from cases.models import Case
+from reports.choices import MESSAGE_MAX_LENGTH, VIOLENCE_TYPE_SHORT, Priority, RejectionReason, Status
+from reports.models import WAITING_STATUSES, Report
 
 # What people type: "lp-2026-123" is read as LP-2026-000123.
 REPORT_REFERENCE = re.compile(r"LP-(\d{4})-(\d{1,9})")

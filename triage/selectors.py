@@ -1,5 +1,6 @@
-"""Reads for the staff pages of reports and cases, with their related rows decided once so a
-list page costs the same number of queries whatever the number of rows."""
+"""The report inbox: the reports waiting for triage, with their related rows decided once so a
+page costs the same number of queries whatever the number of rows. The pages and the API read it
+alike."""
 
 from collections.abc import Collection
 
@@ -8,11 +9,8 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from areas.models import Kecamatan
+from cases.access import reports_for
 from reports.models import PRIORITY_RANK, WAITING_STATUSES, Report, ReportAttachment, ReportViolenceType
-
-from .access import reports_for
-
-# --- Report inbox (triage) ------------------------------------------------------------------
 
 # WAITING_STATUSES and PRIORITY_RANK (most urgent first) live with the report model, whose
 # partial index report_waiting_order_idx serves this order.

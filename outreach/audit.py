@@ -1,0 +1,13 @@
+"""The audit actions of outreach (core.audit.AuditAction)."""
+
+from core.audit import AuditAction
+
+
+class OutreachAction(AuditAction):
+    SESSION_LOGGED = "outreach.session_logged"
+    SESSION_UPDATED = "outreach.session_updated"
+    SESSION_UNLOCKED = "outreach.session_unlocked"
+    GROUP_REGISTERED = "outreach.group_registered"
+    GROUP_UPDATED = "outreach.group_updated"
+    FORUM_ACTIVITY_LOGGED = "outreach.forum_activity_logged"
+    EXPORTED = "outreach.exported"
