@@ -8,7 +8,7 @@ choice of alert recipients all ask here. Nobody, a visitor and a switched-off ac
 Which records a capability reaches (an officer's own cases, a volunteer's own RTs) is decided by
 each app's access module; the second factor is checked by the decorator and the permission.
 A new role is one entry in ROLE_CAPABILITIES, with its `Role` choice and a column in
-tests/test_access_matrix.py (docs/architecture.md, "Adding a role").
+tests/system/test_access_matrix.py (docs/architecture.md, "Adding a role").
 """
 
 from enum import StrEnum

@@ -12,7 +12,7 @@ import pytest
 from core.models import WorkerHeartbeat
 from tests.services import test_database_url, worker_broker
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_worker_until_heartbeat(tmp_path, broker_env):

@@ -14,10 +14,10 @@ from core import ratelimit
 from core.models import AuditEvent
 from reports.models import AuthorKind, Report, ReportMessage
 from tests.reporting import jpeg_upload, pdf_upload, report_post_data
+from tests.reports.test_report_web import code_on_page
 from tests.services import RedisServer
-from tests.test_hostile_input import FORM, MESSAGE_API, STATUS, STATUS_API
-from tests.test_hostile_input import SUBMIT_API as SUBMIT
-from tests.test_report_web import code_on_page
+from tests.system.test_hostile_input import FORM, MESSAGE_API, STATUS, STATUS_API
+from tests.system.test_hostile_input import SUBMIT_API as SUBMIT
 
 pytestmark = pytest.mark.django_db
 

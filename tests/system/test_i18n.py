@@ -12,7 +12,7 @@ import pytest
 
 from tests.services import missing
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("id", "en")
 
 

@@ -42,7 +42,7 @@ from tests.cases_data import follow_up_input, service_input
 from tests.conftest import login_as
 from tests.outreach_data import forum_input, group_input, session_input
 from tests.reporting import jpeg_upload, report_input
-from tests.test_access_matrix import (
+from tests.system.test_access_matrix import (
     API_EXPECTED,
     EXPECTED,
     PERSONAS,

@@ -14,10 +14,10 @@ from alerts import channels
 from alerts.models import Channel, Delivery, DeliveryStatus, NotificationPreference
 from reports.choices import Channel as ReportChannel
 from reports.services import report_submit
+from tests.alerts.test_alerts_integration import send_tasks_to, start_worker, stop
+from tests.alerts.test_alerts_reliability import webhook_receiver
 from tests.reporting import report_input
 from tests.services import mail_files_messages
-from tests.test_alerts_integration import send_tasks_to, start_worker, stop
-from tests.test_alerts_reliability import webhook_receiver
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

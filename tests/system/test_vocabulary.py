@@ -35,7 +35,7 @@ from tests.cases_data import new_report, provider
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APPS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))
 references = count(1)
 

@@ -32,9 +32,9 @@ from tests.hostile import (
     api_report,
     footprint,
 )
+from tests.outreach.test_outreach_api import as_json
 from tests.outreach_data import session_input
 from tests.reporting import report_input, report_post_data
-from tests.test_outreach_api import as_json
 
 pytestmark = pytest.mark.django_db
 

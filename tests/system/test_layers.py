@@ -5,7 +5,7 @@ import ast
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Every Django app of the project: a top-level folder with an apps.py (bench and devdata included).
 APPS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))
 PAGE_MODULE = re.compile(r"^(?:\w+_)?(?:views|forms)$")

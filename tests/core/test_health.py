@@ -10,9 +10,9 @@ from alerts.models import Channel, Delivery, DeliveryStatus
 from balikpapan_kla.celery import app as celery_app
 from core.models import WorkerHeartbeat
 from core.tasks import record_heartbeat
+from tests.alerts.test_alerts_web import beat, smtp_down  # noqa: F401 (smtp_down: a fixture)
 from tests.cases_data import new_report
 from tests.services import redis_url
-from tests.test_alerts_web import beat, smtp_down  # noqa: F401 (smtp_down: a fixture)
 
 pytestmark = pytest.mark.django_db
 

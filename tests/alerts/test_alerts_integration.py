@@ -21,11 +21,11 @@ from balikpapan_kla.celery import app as celery_app
 from reports.choices import Channel as ReportChannel
 from reports.choices import Priority
 from reports.services import report_submit
+from tests.alerts.test_alerts_reliability import point_celery_at, webhook_receiver
 from tests.reporting import report_input
 from tests.services import mail_files_messages, test_database_url, worker_broker
-from tests.test_alerts_reliability import point_celery_at, webhook_receiver
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Secrets the worker must share with this process to read what it wrote; unset, both take the
 # same development defaults.
 SHARED_SECRETS = (

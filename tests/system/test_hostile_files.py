@@ -23,10 +23,10 @@ from reports.models import Report, ReportAttachment
 from reports.services import report_submit
 from tests.conftest import login_as
 from tests.hostile import api_error, api_report, footprint
+from tests.outreach.test_outreach_api import as_json
 from tests.outreach_data import session_input
 from tests.reporting import jpeg_upload, report_input, report_post_data
-from tests.test_attachments import png_claiming_size
-from tests.test_outreach_api import as_json
+from tests.reports.test_attachments import png_claiming_size
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from core.unavailable import server_error
 from tests.served import gunicorn
 from tests.services import test_database_url
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
     "DJANGO_DEBUG": "false",

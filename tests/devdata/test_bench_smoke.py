@@ -17,7 +17,7 @@ import pytest
 
 from tests.services import missing, redis_db_url
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.services]
 

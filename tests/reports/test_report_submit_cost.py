@@ -28,11 +28,11 @@ from cases.models import Case
 from core.fields import EncryptedFileNameField, EncryptedTextField
 from core.ratelimit import guess_right, guess_try, over_limit
 from reports.models import Report
+from tests.alerts.test_alerts_reliability import webhook_receiver
 from tests.cases_data import new_report
 from tests.factories import UserFactory
 from tests.reporting import report_post_data
 from tests.services import redis_db_url
-from tests.test_alerts_reliability import webhook_receiver
 
 pytestmark = pytest.mark.django_db
 

@@ -340,7 +340,7 @@ def test_the_system_administrator_reads_no_audit_details_in_the_admin(client, sy
 
 
 def test_a_role_given_in_the_admin_is_audited(client, sysadmin, volunteer):
-    # The roles that see identities are never given in the admin (tests/test_account_roles.py);
+    # The roles that see identities are never given in the admin (tests/accounts/test_account_roles.py);
     # a volunteer made an administrator is a change the admin may make, and it is audited.
     from tests.conftest import login_as
 

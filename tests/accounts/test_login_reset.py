@@ -14,9 +14,9 @@ from accounts.models import Role, User
 from accounts.services import user_reset_login, user_save_in_admin
 from core.errors import DomainError
 from core.models import AuditEvent
+from tests.accounts.test_account_roles import admin_change, admin_form
 from tests.conftest import login_as
 from tests.factories import PASSWORD, UserFactory
-from tests.test_account_roles import admin_change, admin_form
 
 pytestmark = pytest.mark.django_db
 

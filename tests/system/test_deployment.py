@@ -7,7 +7,7 @@ import pytest
 import yaml
 from django.core.management import get_commands
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_the_rate_limit_cache_keeps_nothing_on_disk(compose):
 
 
 def test_only_the_buffering_proxy_is_published_with_the_config_the_tests_measure(compose):
-    """Slow clients meet nginx, never gunicorn (tests/test_slow_clients.py runs this config)."""
+    """Slow clients meet nginx, never gunicorn (tests/system/test_slow_clients.py runs this config)."""
     services = compose["services"]
     proxy = services["proxy"]
 

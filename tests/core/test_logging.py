@@ -20,7 +20,7 @@ from balikpapan_kla.urls import urlpatterns as site_urlpatterns
 from core import tasks as core_tasks
 from tests.factories import UserFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ADDRESS = "203.0.113.99"
 
 
@@ -52,7 +52,7 @@ def console(caplog):
     return caplog
 
 
-@pytest.mark.urls("tests.test_logging")
+@pytest.mark.urls("tests.core.test_logging")
 @pytest.mark.parametrize(("url", "status"), [("/missing/", 404), ("/forbidden/", 403), ("/busy/", 429)])
 def test_it_logs_no_warning_and_no_traceback_for_a_client_error(client, console, url, status):
     assert client.get(url).status_code == status
@@ -61,7 +61,7 @@ def test_it_logs_no_warning_and_no_traceback_for_a_client_error(client, console,
     assert "Traceback" not in console.text
 
 
-@pytest.mark.urls("tests.test_logging")
+@pytest.mark.urls("tests.core.test_logging")
 def test_it_still_logs_a_server_error_with_its_traceback(console):
     response = Client(raise_request_exception=False).get("/boom/")
 
@@ -71,7 +71,7 @@ def test_it_still_logs_a_server_error_with_its_traceback(console):
     assert record.exc_info and "RuntimeError: a bug" in console.text
 
 
-@pytest.mark.urls("tests.test_logging")
+@pytest.mark.urls("tests.core.test_logging")
 def test_a_client_error_is_still_there_at_debug(client, caplog):
     caplog.set_level(logging.DEBUG, logger="django.request")
 
