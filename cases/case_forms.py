@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from areas.models import Kecamatan
+from core.widgets import DATE_WIDGET
 
 from .case_selectors import STATUS_ALL, STATUS_OPEN, CaseFilters, case_officers
 from .choices import (
@@ -27,7 +28,6 @@ from .services import (
     service_input_errors,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LONG_TEXT = 5000
 SHORT_TEXT = 300
 YES, NO = "yes", "no"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.capabilities import Capability, user_can
 from accounts.decorators import login_and_second_factor_required
 from core.audit import audit_log
-from outreach.staff_views import DATE_WIDGET, PeriodRules
+from core.widgets import DATE_WIDGET, PeriodRules
 
 from . import exports
 from .audit import DashboardAction

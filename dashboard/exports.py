@@ -23,8 +23,8 @@ from cases.access import cases_for
 from cases.choices import CaseStatus, ClosureReason, PerpetratorRelation, RiskLevel, ServiceType
 from cases.models import Case, CaseService, Child, Perpetrator
 from core.fields import identifying_fields
+from core.periods import Period
 from core.spreadsheets import neutralise
-from outreach.selectors import Period
 from reports.choices import Place, ViolenceType
 
 from .definitions import SIMFONI_VIOLENCE, age_band

@@ -25,8 +25,9 @@ from django.utils import dateformat, timezone, translation
 
 from accounts.models import Role, User
 from areas.models import Kecamatan
+from core.periods import Period, last_twelve_months
 from outreach.models import ChildCareGroup
-from outreach.selectors import Period, last_twelve_months, outreach_coverage
+from outreach.selectors import outreach_coverage
 from reports.choices import VIOLENCE_TYPE_SHORT
 from reports.models import Report, ReportViolenceType
 

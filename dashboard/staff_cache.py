@@ -11,7 +11,7 @@ from django.utils import translation
 
 from accounts.models import User
 from areas.models import Kecamatan
-from outreach.selectors import Period
+from core.periods import Period
 
 from .staff_selectors import Dashboard, dashboard
 

@@ -41,8 +41,9 @@ from cases.choices import (
     ServiceType,
 )
 from cases.models import Case, CaseService, Child, Perpetrator
+from core.periods import Period, last_twelve_months
 from outreach.access import groups_for
-from outreach.selectors import Coverage, Period, last_twelve_months, outreach_coverage
+from outreach.selectors import Coverage, outreach_coverage
 from reports.choices import Place, Priority, ViolenceType
 from reports.models import Report
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET
 
 from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
+from areas.filters import PeriodFilterForm
 from core.charts import MonthBarFrame
-from outreach.selectors import Period
-from outreach.staff_views import PeriodFilterForm
+from core.periods import Period
 
 from . import staff_cache
 from .staff_selectors import MonthRow, Row

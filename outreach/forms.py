@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.forms import MultipleFileField, MultipleFileInput
+from core.widgets import MultipleFileField, MultipleFileInput
 
 from .choices import COUNT_MAX, DURATION_MAX_MINUTES, LONG_TEXT, SHORT_TEXT, Topic
 from .services import (

@@ -5,14 +5,14 @@ reports: aggregates are grouped in the database, never counted in a loop.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from accounts.models import User
 from areas.models import RT, Kecamatan, Kelurahan
+from core.periods import Period
 from reports.choices import Status
 
 from .access import groups_for, sessions_for
@@ -22,40 +22,6 @@ CHILDREN = F("boys") + F("girls")
 ADULTS = F("men") + F("women")
 # A report marked as a duplicate is the same event told twice: it is not counted again.
 COUNTED_REPORT_STATUSES = [status for status in Status.values if status != Status.DUPLICATE]
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local (Asia/Makassar) dates, both ends included."""
-
-    start: date
-    end: date
-
-    def months(self) -> list[date]:
-        """The first day of every month the period touches."""
-        month, last = self.start.replace(day=1), self.end.replace(day=1)
-        months = []
-        while month <= last:
-            months.append(month)
-            month = (month + timedelta(days=32)).replace(day=1)
-        return months
-
-    def received_range(self) -> tuple[datetime, datetime]:
-        """The same days as aware datetimes [start, end), for timestamps such as Report.received_at."""
-        zone = timezone.get_default_timezone()
-        return (
-            datetime.combine(self.start, time.min, tzinfo=zone),
-            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone),
-        )
-
-
-def last_twelve_months(*, today: date) -> Period:
-    """From the day after the same date a year ago up to today."""
-    try:
-        year_ago = today.replace(year=today.year - 1)
-    except ValueError:  # 29 February
-        year_ago = today.replace(year=today.year - 1, day=28)
-    return Period(start=year_ago + timedelta(days=1), end=today)
 
 
 @dataclass

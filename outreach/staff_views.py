@@ -4,9 +4,8 @@ import csv
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
@@ -18,65 +17,21 @@ from django.views.decorators.http import require_GET
 
 from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
-from areas.models import Kecamatan
+from areas.filters import KecamatanFilterForm, PeriodFilterForm
 from core.audit import audit_log
 from core.charts import MonthBarFrame
+from core.periods import Period, last_twelve_months
 from core.spreadsheets import neutralise
 
 from . import selectors
 from .audit import OutreachAction
-from .selectors import Period
 
 readers_only = login_and_second_factor_required(capability=Capability.READ_OUTREACH)
 PAGE_SIZE = 50
-MAX_PERIOD = timedelta(days=5 * 366)
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class KecamatanFilterForm(forms.Form):
-    kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.order_by("name"), required=False, empty_label=_("All")
-    )
-
-
-class PeriodRules:
-    """For a form with `start` and `end` dates (this app's filters, the dashboard's exports):
-    the rules of a period, and the period itself."""
-
-    def clean_period(self, cleaned: dict) -> None:
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The end date cannot be before the start date."))
-            elif end - start > MAX_PERIOD:
-                self.add_error("start", _("Choose a period of at most five years."))
-
-    def period(self) -> Period:
-        return Period(start=self.cleaned_data["start"], end=self.cleaned_data["end"])
-
-
-class PeriodFilterForm(PeriodRules, KecamatanFilterForm):
-    start = forms.DateField(label=_("From"), widget=DATE_WIDGET, required=False)
-    end = forms.DateField(label=_("To"), widget=DATE_WIDGET, required=False)
-
-    field_order = ["start", "end", "kecamatan"]
-
-    def __init__(self, query, *, default: Period):
-        # A missing or empty date means the default one (hence not `required`); the form shows which it is.
-        data = query.copy()
-        for name in ("start", "end"):
-            if not data.get(name):
-                data[name] = getattr(default, name).isoformat()
-        super().__init__(data)
-
-    def clean(self):
-        cleaned = super().clean()
-        self.clean_period(cleaned)
-        return cleaned
 
 
 def _default_period() -> Period:
-    return selectors.last_twelve_months(today=timezone.localdate())
+    return last_twelve_months(today=timezone.localdate())
 
 
 @dataclass(frozen=True)

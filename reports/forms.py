@@ -4,6 +4,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import RT_NUMBER_MAX
+from core.widgets import MultipleFileField, MultipleFileInput
 
 from .choices import (
     CHILD_AGE_MAX,
@@ -27,20 +28,6 @@ NARRATIVE_LENGTH_MESSAGE = format_lazy(
     min=NARRATIVE_MIN_LENGTH,
     max=NARRATIVE_MAX_LENGTH,
 )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; their checks are the service's (reports.attachments)."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [file for file in files if file]
 
 
 DONT_KNOW = ("", _("I don't know"))

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case, Child
+from core.periods import Period
 from dashboard import exports
 from dashboard.public_selectors import public_statistics
 from dashboard.staff_selectors import monthly_counts
-from outreach.selectors import Period
 from reports.choices import Status
 from reports.models import Report
 

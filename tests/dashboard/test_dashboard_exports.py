@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from cases.models import Case
 from cases.services import ChildInput, case_add_child, case_add_perpetrator, service_plan
 from core.models import AuditEvent
+from core.periods import Period
 from dashboard import exports
 from dashboard.exports import SIMFONI_HEADER
-from outreach.selectors import Period
 from tests.cases_data import new_report, service_input
 from tests.reporting import NARRATIVE
 from triage.services import report_accept

@@ -19,9 +19,9 @@ from areas.models import Kelurahan
 from cases.choices import ServiceStatus
 from cases.models import Case
 from cases.services import service_plan
+from core.periods import Period
 from dashboard import staff_cache, staff_selectors
 from dashboard.definitions import SIMFONI_VIOLENCE, age_band
-from outreach.selectors import Period
 from tests.cases_data import new_report, service_input
 from triage.services import report_accept, report_acknowledge, report_mark_duplicate_of_case
 

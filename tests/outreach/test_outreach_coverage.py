@@ -11,10 +11,9 @@ from django.utils import timezone
 from accounts.models import Role
 from areas.models import RT, Kecamatan, Kelurahan
 from core.models import AuditEvent
+from core.periods import Period, last_twelve_months
 from outreach.selectors import (
-    Period,
     kelurahan_to_target,
-    last_twelve_months,
     outreach_coverage,
     rts_never_reached,
     rts_to_target,

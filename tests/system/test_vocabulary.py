@@ -25,9 +25,9 @@ from cases.services import ChildInput, case_add_child, child_match_key, child_po
 from core.audit import AuditAction
 from core.fields import ENCRYPTED_FIELD_TYPES, EncryptedFileNameField, EncryptedTextField, identifying_fields
 from core.models import AuditEvent
+from core.periods import Period
 from core.wording import duration_in_words
 from dashboard.staff_selectors import workload
-from outreach.selectors import Period
 from reports.choices import Priority, RejectionReason, Status
 from reports.models import Report
 from reports.priority import response_hours
