@@ -33,6 +33,7 @@ from tests.cases_data import new_report
 from tests.factories import UserFactory
 from tests.reporting import report_post_data
 from tests.services import redis_db_url
+from triage import services as triage_services
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def _alert_about(about: str, level: int, recipient, officer) -> Alert:
         thing = {"report": new_report(child_age=4)}
         kind = AlertKind.NEW_REPORT if level == 1 else AlertKind.ESCALATION_SUPERVISOR
     else:
-        case = case_services.report_accept(report=new_report(), acting_user=officer)
+        case = triage_services.report_accept(report=new_report(), acting_user=officer)
         case = case_services.case_record_assessment(
             case=case, risk_level="tinggi", needs="Pendampingan", expected_version=case.version, acting_user=officer
         )
