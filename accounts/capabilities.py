@@ -22,6 +22,8 @@ class Capability(StrEnum):
     # --- reports and cases
     # the report inbox and report content; acknowledging, prioritising, accepting, rejecting reports
     TRIAGE = "triage"
+    # record a complaint that came in by walk-in, phone, WhatsApp, letter, referral or outreach
+    RECORD_INTAKE = "record_intake"
     # the case list and case pages (an officer: only their own cases, cases.access)
     READ_CASES = "read_cases"
     # every case and every report, not only one's own
@@ -76,6 +78,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OFFICER: frozenset(
         {
             Capability.TRIAGE,
+            Capability.RECORD_INTAKE,
             Capability.READ_CASES,
             Capability.SEE_IDENTITIES,
             Capability.WORK_ON_CASES,
@@ -89,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SUPERVISOR: frozenset(
         {
             Capability.TRIAGE,
+            Capability.RECORD_INTAKE,
             Capability.READ_CASES,
             Capability.READ_ALL_CASES,
             Capability.SEE_IDENTITIES,

@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.capabilities import Capability, user_can
+from accounts.models import User
+
 from .models import Alert, AlertKind
 
 
@@ -47,7 +50,14 @@ TITLES = {
     AlertKind.SERVICE_DUE: lambda: _("Service overdue"),
     AlertKind.STILL_OVERDUE: lambda: _("Still overdue"),
     AlertKind.CASE_INACTIVE: lambda: _("Case without activity"),
+    AlertKind.REPORTER_MESSAGE: lambda: _("New message from the reporter"),
+    AlertKind.REPORTER_MESSAGE_UNREAD: lambda: _("Message from the reporter still unread"),
 }
+
+# Lateness is counted from the report's acknowledgement deadline: for the escalation ladder only.
+LATE_KINDS = {AlertKind.ESCALATION_SUPERVISOR, AlertKind.ESCALATION_HEAD}
+# About a reporter's message: they link to the case page when the report is in a case.
+REPORTER_KINDS = {AlertKind.REPORTER_MESSAGE, AlertKind.REPORTER_MESSAGE_UNREAD}
 
 
 # Everything alert_content reads of an alert about a report, or about a case (paths from Alert),
@@ -65,6 +75,7 @@ CONTENT_FIELDS = {
         "report__acknowledge_due_at",
         "report__kelurahan__name",
         "report__kelurahan__kecamatan__name",
+        "case",  # the id, on the alert's own row: whether it is in a case too
     ),
     "case": (
         "kind",
@@ -78,22 +89,40 @@ CONTENT_FIELDS = {
         "case__kelurahan__kecamatan__name",
     ),
 }
+# An alert about a report in a case (a reporter's message) links to the case page (alert_link).
+CONTENT_FIELDS["report_in_case"] = (*CONTENT_FIELDS["report"], "case__uuid")
 
 
-def alert_content(alert: Alert, *, now: datetime | None = None) -> AlertContent:
+def alert_link(alert: Alert, recipient: User | None = None) -> str:
+    """A page `recipient` may open about the alert (without a recipient: the page for staff who
+    triage). A report's page for those who triage it; the case page for those who read cases
+    (the head of agency reads it without identities); otherwise the escalation overview or the
+    person's notifications. Every kind for every role that receives it: tests/alerts/test_alert_links.py."""
+    if recipient is None or user_can(recipient, Capability.TRIAGE):
+        if alert.case_id and (alert.kind in REPORTER_KINDS or not alert.report_id):
+            # The case page shows the thread, takes the answer and, closed, reopens the case.
+            return reverse("cases:detail", args=[alert.case.uuid])
+        return reverse("triage:report", args=[alert.report.uuid])
+    if alert.case_id and user_can(recipient, Capability.READ_CASES):
+        return reverse("cases:detail", args=[alert.case.uuid])
+    if user_can(recipient, Capability.SEE_ESCALATIONS):
+        return reverse("alerts:overdue")
+    return reverse("alerts:inbox")
+
+
+def alert_content(alert: Alert, *, recipient: User | None = None, now: datetime | None = None) -> AlertContent:
     now = now or timezone.now()
     if alert.report_id:
         report = alert.report
         reference, priority, priority_label = report.reference, report.priority, report.get_priority_display()
         kelurahan = report.kelurahan
-        late = int((now - report.acknowledge_due_at).total_seconds() // 60) if alert.level > 1 else 0
-        link = reverse("triage:report", args=[report.uuid])
+        late = int((now - report.acknowledge_due_at).total_seconds() // 60) if alert.kind in LATE_KINDS else 0
     else:
         case = alert.case
         reference, priority, priority_label = case.reference, case.risk_level, case.get_risk_level_display()
         kelurahan = case.kelurahan
         late = 0
-        link = reverse("cases:detail", args=[case.uuid])
+    link = alert_link(alert, recipient)
     return AlertContent(
         kind=alert.kind,
         level=alert.level,

@@ -17,6 +17,8 @@ class AlertKind(models.TextChoices):
     SERVICE_DUE = "service_due", _("Service overdue")
     STILL_OVERDUE = "still_overdue", _("Still overdue: supervisor")
     CASE_INACTIVE = "case_inactive", _("Case without activity")
+    REPORTER_MESSAGE = "reporter_msg", _("Message from the reporter")
+    REPORTER_MESSAGE_UNREAD = "reporter_msg_2", _("Message from the reporter unread: supervisor")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -4,16 +4,19 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 from django.utils import timezone, translation
 
 from accounts.capabilities import Capability, holders, roles_with, user_can
 from accounts.models import User
-from cases.models import Case, CaseService
+from cases.choices import CaseStatus
+from cases.models import Case, CaseReport, CaseService
 from core.models import AuditEvent
-from reports.choices import Priority
-from reports.models import Report
+from reports.choices import AuthorKind, Priority
+from reports.models import PublicStatus, Report, ReportMessage
+from reports.priority import response_hours
+from triage.models import ThreadRead
 
 from . import channels
 from .content import CONTENT_FIELDS, alert_content
@@ -50,6 +53,37 @@ def new_report_recipients(report: Report) -> list[User]:
     if report.priority == Priority.DARURAT:
         recipients += [user for user in supervisors if user not in recipients]
     return recipients
+
+
+def _officers_of(case: Case | None) -> list[User]:
+    """The case's officers who still receive alerts (a switched-off account is no one)."""
+    if case is None:
+        return []
+    return [user for user in _officers(case) if user_can(user, Capability.RECEIVE_ALERTS)]
+
+
+def reporter_message_recipients(report: Report, case: Case | None) -> list[User]:
+    """The case's officers; with no case, the officers on duty (or supervisors when nobody is);
+    in a case without an officer who receives alerts, the supervisors, who can open it. And
+    the supervisors too when the case, or the report, is closed: nobody works on it any more."""
+    officers = _officers_of(case)
+    supervisors = _active(Capability.ESCALATION_LEVEL_2)
+    if officers:
+        recipients = officers
+    elif case is None:
+        recipients = [user for user in new_report_recipients(report) if user_can(user, Capability.GO_ON_DUTY)]
+        recipients = recipients or supervisors
+    else:
+        recipients = supervisors
+    if _closed(report, case):
+        recipients = recipients + [user for user in supervisors if user not in recipients]
+    return recipients
+
+
+def _closed(report: Report, case: Case | None) -> bool:
+    if case is not None:
+        return case.status == CaseStatus.CLOSED
+    return report.public_status == PublicStatus.CLOSED
 
 
 def _channels_of(users: Iterable[User]) -> dict[int, list[str]]:
@@ -129,6 +163,32 @@ def report_alert_new(report: Report) -> Alert | None:
     )
 
 
+def report_case(report: Report) -> Case | None:
+    """The case a report is in, with its officers (who are told of its messages), or None."""
+    link = (
+        CaseReport.objects.select_related("case__assigned_officer__notification_preference")
+        .select_related("case__second_officer__notification_preference")
+        .filter(report=report)
+        .first()
+    )
+    return link.case if link else None
+
+
+def reporter_message_alert(message: ReportMessage) -> Alert | None:
+    """A reporter wrote: tell whoever should answer (reporter_message_recipients), once per
+    message. Raised in report_message_add's transaction."""
+    report = message.report
+    case = report_case(report)
+    return alert_raise(
+        key=f"message:{message.pk}",
+        kind=AlertKind.REPORTER_MESSAGE,
+        level=1,
+        recipients=reporter_message_recipients(report, case),
+        report=report,
+        case=case,
+    )
+
+
 # --- the escalation ladder and case reminders (beat, every minute) -----------------------------------
 
 
@@ -156,6 +216,48 @@ def escalation_sweep(*, now: datetime) -> int:
                 ):
                     raised += 1
     return raised
+
+
+def unread_message_sweep(*, now: datetime) -> int:
+    """Reporter messages nobody has read within their report's acknowledgement window
+    (REPORT_RESPONSE_HOURS) go to the supervisors, once per message. Read means a staff
+    member opened the thread after it came (triage.models.ThreadRead)."""
+    message_key = Concat(Value("message:"), Cast("pk", CharField()))
+    unread = (
+        ReportMessage.objects.filter(author_kind=AuthorKind.REPORTER)
+        .filter(_window_passed(now))
+        .annotate(alert_key=message_key, escalation_key=Concat(message_key, Value(":supervisor")))
+        # Only messages that were alerted: those from before this alert existed are not escalated
+        # all at once.
+        .filter(Exists(Alert.objects.filter(key=OuterRef("alert_key"))))
+        .exclude(Exists(ThreadRead.objects.filter(report=OuterRef("report"), read_up_to__gte=OuterRef("pk"))))
+        .exclude(Exists(Alert.objects.filter(key=OuterRef("escalation_key"))))
+        .select_related("report__kelurahan")
+        .order_by("pk")
+    )
+    supervisors = _active(Capability.ESCALATION_LEVEL_2)
+    raised = 0
+    for message in unread.iterator(chunk_size=500):
+        with transaction.atomic():
+            alert = alert_raise(
+                key=message.escalation_key,
+                kind=AlertKind.REPORTER_MESSAGE_UNREAD,
+                level=2,
+                recipients=supervisors,
+                report=message.report,
+                case=report_case(message.report),
+            )
+            raised += alert is not None
+    return raised
+
+
+def _window_passed(now: datetime) -> Q:
+    """Messages older than their report's acknowledgement hours (per priority)."""
+    passed = Q()
+    for priority in Priority.values:
+        hours = response_hours(priority, "acknowledge")
+        passed |= Q(report__priority=priority, created_at__lte=now - timedelta(hours=hours))
+    return passed
 
 
 def _officers(case: Case) -> list[User]:
@@ -234,7 +336,7 @@ WHERE delivery.id = %(pk)s AND alert.id = delivery.alert_id AND (
     (delivery.status = %(pending)s AND (delivery.next_attempt_at IS NULL OR delivery.next_attempt_at <= %(now)s))
     OR (delivery.status = %(sending)s AND delivery.claimed_at < %(stale_claim)s)
 )
-RETURNING delivery.channel, alert.report_id IS NOT NULL
+RETURNING delivery.channel, alert.report_id IS NOT NULL, alert.case_id IS NOT NULL
 """
 
 
@@ -243,7 +345,8 @@ def _claim(delivery_id: int, now: datetime) -> tuple[str, str] | None:
     task) can never both send it. A claim older than the timeout was a worker that died.
 
     In-app deliveries have nothing to send: the same statement marks them sent. Returns the
-    channel and what the alert is about ("report" or "case"), or None if it was not claimed."""
+    channel and what the alert is about ("report", "report_in_case" or "case", the keys of
+    CONTENT_FIELDS), or None if it was not claimed."""
     tables = {"delivery": Delivery._meta.db_table, "alert": Alert._meta.db_table}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -262,19 +365,34 @@ def _claim(delivery_id: int, now: datetime) -> tuple[str, str] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    channel, about_report = row
-    return channel, "report" if about_report else "case"
+    channel, about_report, about_case = row
+    if about_report:
+        return channel, "report_in_case" if about_case else "report"
+    return channel, "case"
 
 
-# What channels.SENDERS read of the delivery's recipient.
-RECIPIENT_FIELDS = ("recipient__username", "recipient__email", "recipient__phone")
+# What channels.SENDERS read of the delivery's recipient, and what alert_link asks of them.
+RECIPIENT_FIELDS = (
+    "recipient__username",
+    "recipient__email",
+    "recipient__phone",
+    "recipient__role",
+    "recipient__is_active",
+)
+
+
+_RELATED = {
+    "report": ("alert__report__kelurahan__kecamatan",),
+    "report_in_case": ("alert__report__kelurahan__kecamatan", "alert__case"),
+    "case": ("alert__case__kelurahan__kecamatan",),
+}
 
 
 def _delivery_to_send(delivery_id: int, about: str) -> Delivery:
     """The delivery with only what alert_content and the channels read, through the one chain
     the alert has: no encrypted report column, no whole user row, and no later query."""
     return (
-        Delivery.objects.select_related("recipient", f"alert__{about}__kelurahan__kecamatan")
+        Delivery.objects.select_related("recipient", *_RELATED[about])
         .only("channel", "attempts", *RECIPIENT_FIELDS, *(f"alert__{field}" for field in CONTENT_FIELDS[about]))
         .order_by()
         .get(pk=delivery_id)
@@ -294,7 +412,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     delivery = _delivery_to_send(delivery_id, about)
     try:
         with translation.override(settings.LANGUAGE_CODE):  # alerts speak Indonesian
-            content = alert_content(delivery.alert, now=now)
+            content = alert_content(delivery.alert, recipient=delivery.recipient, now=now)
         channels.SENDERS[delivery.channel](delivery, content)
     except Exception as exc:  # every failure of the outside world is retried, none stops others
         attempts = delivery.attempts + 1

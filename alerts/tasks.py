@@ -14,11 +14,12 @@ def deliver_alert(alert_id: int) -> None:
 
 @shared_task(name="alerts.tasks.sweep", acks_late=True)
 def sweep() -> None:
-    """Every minute (beat): escalate unacknowledged reports, and send whatever is due,
+    """Every minute (beat): escalate unacknowledged reports and unread reporter messages, and send whatever is due,
     including what the broker lost or a worker dropped. The database says what is still to be
     sent. Its cost follows what is due, not how many reports there are (issue 9)."""
     now = timezone.now()
     services.escalation_sweep(now=now)
+    services.unread_message_sweep(now=now)
     for delivery_id in services.due_deliveries(now=now):
         services.delivery_send(delivery_id=delivery_id, now=now)
 

@@ -8,6 +8,7 @@ told about a report or case, so they get 403 here.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -34,13 +35,6 @@ PAGE_SIZE = 25
 readers_only = login_and_second_factor_required(capability=Capability.RECEIVE_ALERTS)
 
 
-def _link(user, alert: Alert) -> str | None:
-    """Where an alert points, if this person may open it (the head reads cases, not reports)."""
-    if alert.report_id:
-        return reverse("triage:report", args=[alert.report.uuid]) if user_can(user, Capability.TRIAGE) else None
-    return reverse("cases:detail", args=[alert.case.uuid]) if user_can(user, Capability.READ_CASES) else None
-
-
 @dataclass(frozen=True)
 class Notification:
     delivery: Delivery
@@ -59,8 +53,9 @@ def inbox(request):
     page = Paginator(notification_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [
-        Notification(delivery, alert_content(delivery.alert, now=now), _link(request.user, delivery.alert))
+        Notification(delivery, content, content.link.removeprefix(settings.SITE_URL))
         for delivery in page
+        for content in [alert_content(delivery.alert, recipient=request.user, now=now)]
     ]
     return render(request, "alerts/inbox.html", {"page": page, "rows": rows})
 

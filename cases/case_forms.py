@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from areas.models import Kecamatan
 from core.widgets import DATE_WIDGET
+from reports.choices import MESSAGE_MAX_LENGTH
 
 from .case_selectors import STATUS_ALL, STATUS_OPEN, CaseFilters, case_officers
 from .choices import (
@@ -257,6 +258,17 @@ class FollowUpForm(forms.Form):
 
     def to_input(self) -> FollowUpInput:
         return FollowUpInput(**{name: self.cleaned_data[name] for name in FollowUpInput.__dataclass_fields__})
+
+
+class ReporterMessageForm(forms.Form):
+    """An answer to the reporter from the case page (reports.services.report_message_add)."""
+
+    body = forms.CharField(
+        label=_("Message to the reporter"),
+        help_text=_("The reporter reads it when they next open their report with the receipt code."),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class NoteForm(forms.Form):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:uuid>/layanan/<uuid:service_uuid>/", views.service_detail, name="service"),
     path("<uuid:uuid>/pemantauan/", views.record_follow_up, name="follow_up"),
     path("<uuid:uuid>/catatan/", views.add_note, name="add_note"),
+    path("<uuid:uuid>/laporan/<uuid:report_uuid>/pesan/", views.reporter_message, name="reporter_message"),
     path("<uuid:uuid>/penutupan/", views.request_closure, name="request_closure"),
     path("<uuid:uuid>/penutupan/keputusan/", views.decide_closure, name="decide_closure"),
     path("<uuid:uuid>/buka-kembali/", views.reopen, name="reopen"),

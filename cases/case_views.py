@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.capabilities import Capability, user_can
@@ -38,9 +39,10 @@ from alerts.selectors import alert_history
 from core.errors import DomainError
 from reports.choices import Place, ViolenceType
 from reports.models import Report
+from reports.services import report_message_add
 
 from . import services as cs
-from .access import CaseAccess, access_case, visible_references
+from .access import CaseAccess, access_case, reports_for, visible_references
 from .audit import CaseAction
 from .case_forms import (
     AdvanceForm,
@@ -54,10 +56,11 @@ from .case_forms import (
     NoteForm,
     PerpetratorForm,
     ReopenForm,
+    ReporterMessageForm,
     ServicePlanForm,
     ServiceUpdateForm,
 )
-from .case_selectors import CaseFilters, CasePage, case_list, case_page, case_views
+from .case_selectors import CaseFilters, CasePage, case_list, case_page, case_threads, case_views
 from .charts import RecoveryChart
 from .choices import CaseStatus, ClosureReason, RiskLevel, ServiceStatus, ServiceType
 from .models import Case, CaseService
@@ -229,15 +232,24 @@ def _action_forms(access: CaseAccess) -> dict[str, forms.Form]:
     return available
 
 
+def _message_name(report: Report) -> str:
+    return f"message-{report.uuid}"
+
+
 def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | None = None, status: int = 200):
-    """Render the case page; opening it with identities is written to the audit trail."""
+    """Render the case page; opening it with identities is written to the audit trail, and
+    the reports' threads shown are marked read for the reader."""
     case = access.case
     if access.identities:
         cs.case_record_view(case=case, acting_user=request.user)
     page = case_page(access=access, today=timezone.localdate())
     action_forms = _action_forms(access)
+    threads = case_threads(access=access, user=request.user)
+    for thread in threads:
+        action_forms[_message_name(thread.report)] = ReporterMessageForm(prefix="message")
     if failed:
         action_forms[failed[0]] = failed[1]
+    thread_rows = [(thread, name, action_forms[name]) for thread in threads for name in [_message_name(thread.report)]]
     context = {
         "access": access,
         "case": case,
@@ -256,6 +268,7 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
         "failed": failed[0] if failed else None,
         "next_step": _label(CaseStatus, NEXT_STEP.get(case.status)),
         "alert_history": alert_history(case=case),
+        "threads": thread_rows,
     }
     return render(request, "cases/detail.html", context, status=status)
 
@@ -403,6 +416,30 @@ def add_note(request, uuid):
         return _("The note has been added.")
 
     return _act(request, uuid, "note", NoteForm, run)
+
+
+@sensitive_post_parameters("message-body")
+@case_action
+def reporter_message(request, uuid, report_uuid):
+    """Answer the reporter of a report in the case: for those who may read the thread on the
+    case page (triage, identities); the head of agency gets 403, a report outside the case 404."""
+    access = access_case(request.user, uuid)
+    if not (access.identities and user_can(request.user, Capability.TRIAGE)):
+        raise PermissionDenied
+    report = reports_for(request.user).filter(uuid=report_uuid, case_link__case=access.case).first()
+    if report is None:
+        raise Http404
+    name = _message_name(report)
+    form = ReporterMessageForm(request.POST, prefix="message")
+    if form.is_valid():
+        try:
+            report_message_add(report=report, body=form.cleaned_data["body"], acting_user=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Your message has been sent to the reporter."))
+            return redirect(f"{reverse('cases:detail', args=[access.case.uuid])}#thread-{report.uuid}")
+    return _case_page(request, access, failed=(name, form), status=400)
 
 
 @case_action

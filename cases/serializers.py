@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from accounts.capabilities import Capability, holders
 from core import fields
-from reports.choices import ChildSex, Place, ViolenceType
+from reports.choices import Channel, ChildSex, Place, SourceAgency, ViolenceType
 from reports.choices import Status as ReportStatus
 
 from .access import cases_for
@@ -29,7 +29,6 @@ DENIED_403 = OpenApiResponse(
     description="Not logged in, second factor not given, a role without access, a case you may only read, "
     "or a supervisor's action (deciding a closure, reopening, assigning) asked for by someone else."
 )
-
 
 
 # --- Fields ------------------------------------------------------------------------------------
@@ -53,6 +52,8 @@ def enum_field(choices_class, component_name: str) -> type[serializers.ChoiceFie
 
 
 ReportStatusField = enum_field(ReportStatus, "ReportTriageStatusEnum")
+ReportChannelField = enum_field(Channel, "ReportChannelEnum")
+SourceAgencyField = enum_field(SourceAgency, "SourceAgencyEnum")
 CaseStatusField = enum_field(CaseStatus, "CaseStatusEnum")
 ServiceStatusField = enum_field(ServiceStatus, "CaseServiceStatusEnum")
 ChildSexField = enum_field(ChildSex, "CaseChildSexEnum")
@@ -136,6 +137,8 @@ class CaseReportSerializer(serializers.Serializer):
     reference = serializers.CharField(source="report.reference")
     status = ReportStatusField(source="report.status")
     received_at = serializers.DateTimeField(source="report.received_at")
+    channel = ReportChannelField(source="report.channel")
+    source_agency = SourceAgencyField(source="report.source_agency", allow_null=True)
 
 
 @extend_schema_serializer(component_name="CaseChild")

@@ -10,6 +10,9 @@
   categories with SIMFONI_VIOLENCE below.
 - A child victim is "served" when their case has at least one service that is in progress
   or done.
+- Reports by channel: counted reports per `Report.channel` (every door: the public form, the
+  API, RT volunteers and each staff intake channel). A case's channels are those of its reports,
+  first report first (the exports' channel columns).
 - Response time is `acknowledged_at - received_at` of acknowledged reports.
 - Outside the agency no count from 1 to 4 is shown: it is shown as "<5".
 """

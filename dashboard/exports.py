@@ -21,11 +21,11 @@ from accounts.capabilities import Capability, user_can
 from accounts.models import User
 from cases.access import cases_for
 from cases.choices import CaseStatus, ClosureReason, PerpetratorRelation, RiskLevel, ServiceType
-from cases.models import Case, CaseService, Child, Perpetrator
+from cases.models import Case, CaseReport, CaseService, Child, Perpetrator
 from core.fields import identifying_fields
 from core.periods import Period
 from core.spreadsheets import neutralise
-from reports.choices import Place, ViolenceType
+from reports.choices import Channel, Place, ViolenceType
 
 from .definitions import SIMFONI_VIOLENCE, age_band
 
@@ -45,6 +45,7 @@ SIMFONI_HEADER = [
     "Disabilitas",
     "Hubungan pelaku",
     "Layanan",
+    "Sumber pengaduan",
 ]
 SIMFONI_UNKNOWN = "tidak diketahui"
 SIMFONI_DISABILITY = {True: "ya", False: "tidak", None: SIMFONI_UNKNOWN}
@@ -93,6 +94,12 @@ def cases_for_export(*, user: User, period: Period, identities: bool) -> QuerySe
             Prefetch("children", queryset=children),
             Prefetch("perpetrators", queryset=Perpetrator.objects.only("pk", "case_id", "relation")),
             Prefetch("services", queryset=CaseService.objects.only("pk", "case_id", "service_type", "planned_on")),
+            Prefetch(
+                "case_reports",
+                queryset=CaseReport.objects.select_related("report")
+                .only("case_id", "report__channel", "report__received_at")
+                .order_by("report__received_at", "report_id"),
+            ),
         )
         .order_by("opened_at", "pk")
     )
@@ -123,10 +130,16 @@ def case_header(*, identities: bool) -> list[str]:
         gettext("Perpetrator relationships"),
         gettext("Services"),
         gettext("Closure reason"),
+        gettext("Channels"),
     ]
     if identities:
         header += [gettext("Children's names"), gettext("Dates of birth"), gettext("Guardian contacts")]
     return header
+
+
+def case_channels(case: Case) -> list[str]:
+    """The channels its reports came in by, first report first (dashboard/definitions.py)."""
+    return _distinct(link.report.channel for link in case.case_reports.all())
 
 
 def case_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list]:
@@ -150,6 +163,7 @@ def case_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list]:
             _joined(_distinct(_label(PerpetratorRelation, p.relation) for p in case.perpetrators.all())),
             _joined(_distinct(_label(ServiceType, s.service_type) for s in case.services.all())),
             _label(ClosureReason, case.closure_reason) if case.closure_reason else "",
+            _joined(_label(Channel, channel) for channel in case_channels(case)),
         ]
         if identities:
             row += [
@@ -170,6 +184,7 @@ def simfoni_rows(cases: QuerySet[Case]) -> Iterator[list]:
             "violence": _joined(_distinct(SIMFONI_VIOLENCE.get(code, "lainnya") for code in case.violence_types)),
             "relations": _joined(_distinct(p.relation for p in case.perpetrators.all())),
             "services": _joined(_distinct(s.service_type for s in case.services.all())),
+            "channels": _joined(case_channels(case)),
         }
         for child in case.children.all():
             band = age_band(child.age)
@@ -186,6 +201,7 @@ def simfoni_rows(cases: QuerySet[Case]) -> Iterator[list]:
                 SIMFONI_DISABILITY[child.disability],
                 shared["relations"],
                 shared["services"],
+                shared["channels"],
             ]
 
 

@@ -151,6 +151,7 @@ def index(request):
                 PairedMonthChart.of("reports", _("Reports per month"), data.months, "reports"),
                 PairedMonthChart.of("cases", _("Cases opened per month"), data.months, "cases"),
             ],
+            channel_chart=HBarChart.of("channel", _("Reports by channel"), data.by_channel),
             profile_charts=[
                 HBarChart.of("violence", _("Cases by form of violence"), data.profile.by_violence),
                 HBarChart.of(

@@ -331,18 +331,23 @@ class Table:
         self.model = model
         self.fields = fields
         self.columns = [model._meta.get_field(name).column for name in fields]
-        missing = [
-            f.name
-            for f in model._meta.concrete_fields
-            if f.column not in self.columns and not f.null and not f.primary_key
+        unset = [
+            f for f in model._meta.concrete_fields if f.column not in self.columns and not f.null and not f.primary_key
         ]
+        # A text field that may be blank is written blank on every row (what Django would save
+        # for it), so a new optional field needs no change here; any other must be given.
+        blank = [f for f in unset if f.blank and f.empty_strings_allowed and not f.has_default()]
+        missing = [f.name for f in unset if f not in blank]
         if missing:
             raise RuntimeError(f"{model._meta.label}: no value for NOT NULL {missing}")
+        self.columns += [f.column for f in blank]
+        self.blank_tail = "\t" * len(blank)
         self.buffer = io.StringIO()
         self.count = 0
 
     def add(self, row: Iterable) -> None:
         self.buffer.write("\t".join(map(_value, row)))
+        self.buffer.write(self.blank_tail)
         self.buffer.write("\n")
         self.count += 1
 

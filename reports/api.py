@@ -10,16 +10,21 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.capabilities import Capability
+from accounts.permissions import HasCapability
 from areas.models import RT_NUMBER_MAX
+from cases.serializers import DENIED_403, ReportChannelField, ReportStatusField, SourceAgencyField, officer_field
 from core.api import ERRORS_400, ErrorDetailSerializer, FlatListField
 from core.decorators import is_cross_site_post
 from core.parsers import JSONParser
 from core.ratelimit import guess_right
+from triage.services import report_intake
 
 from . import services, wording
 from .attachments import too_many_files
 from .choices import (
     CHILD_AGE_MAX,
+    INTAKE_CHANNELS,
     MESSAGE_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
     NARRATIVE_MIN_LENGTH,
@@ -28,7 +33,9 @@ from .choices import (
     ChildSex,
     PerpetratorRelation,
     Place,
+    Priority,
     ReporterRelation,
+    ReporterRole,
     ViolenceType,
     YesNoUnknown,
 )
@@ -174,11 +181,13 @@ class ReportSubmitAPI(AnonymousAPIView):
                     errors["rt"] = [
                         _("This RT is not registered in this kelurahan. Check the number or leave it empty.")
                     ]
-            data = self.to_input(attrs)
-            errors.update(services.report_input_errors(data, today=timezone.localdate()))
+            errors.update(self.input_errors(attrs, today=timezone.localdate()))
             if errors:
                 raise serializers.ValidationError(errors)
             return attrs
+
+        def input_errors(self, attrs, *, today) -> dict[str, list[str]]:
+            return services.report_input_errors(self.to_input(attrs), today=today)
 
         @staticmethod
         def to_input(attrs) -> services.ReportInput:
@@ -310,3 +319,95 @@ class ReportMessageAPI(AnonymousAPIView):
             acting_user=None,
         )
         return Response(MessageAddedSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_field({"type": "string", "enum": [c.value for c in INTAKE_CHANNELS]}, component_name="IntakeChannelEnum")
+class IntakeChannelField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__([(c.value, c.label) for c in INTAKE_CHANNELS], **kwargs)
+
+
+class ReportIntakeAPI(APIView):
+    """POST /api/v1/reports/intake/: a complaint recorded by an officer or a supervisor (walk-in,
+    phone, SAPA 129, WhatsApp, letter or email, referral, outreach), as the "Catat pengaduan" page
+    records it: the public form's questions and rules, plus the channel, the referring agency and
+    what is known of the reporter."""
+
+    permission_classes = [HasCapability.of(Capability.RECORD_INTAKE)]
+
+    @extend_schema_serializer(component_name="ReportIntakeInput")
+    class InputSerializer(ReportSubmitAPI.InputSerializer):
+        reporter_relation = None  # follows from reporter_role
+        channel = IntakeChannelField()
+        source_agency = SourceAgencyField(
+            required=False, allow_blank=True, default="", help_text="Required for a referral."
+        )
+        source_agency_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+        source_letter_number = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=100, help_text="Required for a referral."
+        )
+        source_letter_date = serializers.DateField(
+            required=False, allow_null=True, default=None, help_text="Required for a referral."
+        )
+        source_contact_person = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+        reporter_role = serializers.ChoiceField(ReporterRole.choices)
+        reporter_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+        contact_consent_note = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+        )
+        accept = serializers.BooleanField(
+            required=False, default=False, help_text="Acknowledge it and accept it into a new case in the same step."
+        )
+        officer = officer_field(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Supervisors accepting: the officer who takes the new case (username). Without it, you take it.",
+        )
+
+        def input_errors(self, attrs, *, today) -> dict[str, list[str]]:
+            return services.intake_input_errors(self.to_input(attrs), channel=attrs["channel"], today=today)
+
+        @staticmethod
+        def to_input(attrs) -> services.IntakeInput:
+            fields = {k: v for k, v in attrs.items() if k not in ("attachments", "channel", "accept", "officer")}
+            fields["rt"] = fields.get("rt") or None
+            return services.IntakeInput(reporter_relation=ReporterRelation.OTHER, **fields)
+
+    @extend_schema_serializer(component_name="ReportIntakeOutput")
+    class OutputSerializer(serializers.Serializer):
+        uuid = serializers.UUIDField(source="report.uuid")
+        reference = serializers.CharField(source="report.reference")
+        channel = ReportChannelField(source="report.channel")
+        priority = serializers.ChoiceField(Priority.choices, source="report.priority")
+        status = ReportStatusField(source="report.status")
+        acknowledge_due_at = serializers.DateTimeField(source="report.acknowledge_due_at")
+        case = serializers.CharField(
+            source="case.reference", allow_null=True, help_text="The new case's reference when accepted."
+        )
+        attachments_not_saved = NOT_SAVED_FIELD
+
+    @extend_schema(
+        operation_id="report_intake",
+        request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+        responses={201: OutputSerializer, 400: ERRORS_400, 403: DENIED_403, 413: TOO_LARGE_413},
+        summary="Record a complaint: walk-in, phone, WhatsApp, letter, referral, outreach (officers, supervisors)",
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        recorded = report_intake(
+            data=serializer.to_input(data),
+            channel=Channel(data["channel"]),
+            files=data["attachments"],
+            acting_user=request.user,
+            accept=data["accept"],
+            officer=data["officer"],
+        )
+        output = {
+            "report": recorded.submitted.report,
+            "case": recorded.case,
+            "files_not_saved": recorded.submitted.files_not_saved,
+        }
+        return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
+    path("reports/intake/", api.ReportIntakeAPI.as_view(), name="api-report-intake"),
     path("reports/status/", api.ReportStatusAPI.as_view(), name="api-report-status"),
     path("reports/messages/", api.ReportMessageAPI.as_view(), name="api-report-message"),
 ]

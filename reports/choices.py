@@ -91,6 +91,68 @@ class Channel(models.TextChoices):
     WEB = "web", _("Web form")
     API = "api", _("API")
     VOLUNTEER = "volunteer", _("Via an RT volunteer")
+    # Recorded by staff (INTAKE_CHANNELS): the doors of Permen PPPA 2/2022's complaint service.
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone")
+    SAPA_129 = "sapa_129", _("SAPA 129")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    LETTER = "letter", _("Letter or email")
+    REFERRAL = "referral", _("Referral from another agency")
+    OUTREACH = "outreach", _("Found by outreach")
+    OTHER = "other", _("Other")
+
+
+# The channels an officer or supervisor records a complaint from (reports.services.report_submit
+# asks RECORD_INTAKE for them and records who did); the others are the reporter's own doors.
+INTAKE_CHANNELS = (
+    Channel.WALK_IN,
+    Channel.PHONE,
+    Channel.SAPA_129,
+    Channel.WHATSAPP,
+    Channel.LETTER,
+    Channel.REFERRAL,
+    Channel.OUTREACH,
+    Channel.OTHER,
+)
+
+
+class SourceAgency(models.TextChoices):
+    """Who referred or handed a case over (rujukan/pelimpahan)."""
+
+    POLICE = "police", _("Police (Unit PPA)")
+    HOSPITAL = "hospital", _("Hospital or health centre")
+    SCHOOL = "school", _("School")
+    DINSOS = "dinsos", _("Dinas Sosial")
+    UPTD_PPA = "uptd_ppa", _("Another UPTD PPA")
+    SAPA_129 = "sapa_129", _("SAPA 129 (KemenPPPA)")
+    OTHER = "other", _("Another agency")
+
+
+class ReporterRole(models.TextChoices):
+    """Who the reporter of a staff intake is; each maps to the public form's ReporterRelation."""
+
+    VICTIM = "victim", _("The victim")
+    PARENT = "parent", _("Parent or guardian")
+    FAMILY = "family", _("Other family member")
+    TEACHER = "teacher", _("Teacher")
+    NEIGHBOUR = "neighbour", _("Neighbour")
+    POLICE = "police", _("Police")
+    HEALTH_WORKER = "health_worker", _("Health worker")
+    AGENCY_STAFF = "agency_staff", _("Staff of another agency")
+    OTHER = "other", _("Someone else")
+
+
+REPORTER_ROLE_RELATION = {
+    ReporterRole.VICTIM: ReporterRelation.SELF,
+    ReporterRole.PARENT: ReporterRelation.FAMILY,
+    ReporterRole.FAMILY: ReporterRelation.FAMILY,
+    ReporterRole.TEACHER: ReporterRelation.TEACHER,
+    ReporterRole.NEIGHBOUR: ReporterRelation.NEIGHBOUR,
+    ReporterRole.POLICE: ReporterRelation.OTHER,
+    ReporterRole.HEALTH_WORKER: ReporterRelation.OTHER,
+    ReporterRole.AGENCY_STAFF: ReporterRelation.OTHER,
+    ReporterRole.OTHER: ReporterRelation.OTHER,
+}
 
 
 class AuthorKind(models.TextChoices):

@@ -3,11 +3,13 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import Capability, holders, user_can
 from areas.models import RT_NUMBER_MAX
 from core.widgets import MultipleFileField, MultipleFileInput
 
 from .choices import (
     CHILD_AGE_MAX,
+    INTAKE_CHANNELS,
     MESSAGE_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
     NARRATIVE_MIN_LENGTH,
@@ -16,11 +18,13 @@ from .choices import (
     PerpetratorRelation,
     Place,
     ReporterRelation,
+    ReporterRole,
+    SourceAgency,
     ViolenceType,
     YesNoUnknown,
 )
 from .selectors import kelurahan_by_id_or_name, kelurahan_choices, rt_in_kelurahan
-from .services import ReportInput, report_input_errors
+from .services import IntakeInput, ReportInput, intake_input_errors, report_input_errors
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 NARRATIVE_LENGTH_MESSAGE = format_lazy(
@@ -35,6 +39,15 @@ DONT_KNOW = ("", _("I don't know"))
 
 def unknown_first(choices):
     return [DONT_KNOW, *choices]
+
+
+def optional_date_field(**kwargs) -> forms.DateField:
+    return forms.DateField(
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        **kwargs,
+    )
 
 
 class ReportForm(forms.Form):
@@ -58,13 +71,7 @@ class ReportForm(forms.Form):
     injured = forms.ChoiceField(
         label=_("Is the child hurt and needs a doctor?"), choices=YesNoUnknown.choices, widget=forms.RadioSelect
     )
-    occurred_on = forms.DateField(
-        label=_("When did it happen?"),
-        help_text=_("The date, if you know it."),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    occurred_on = optional_date_field(label=_("When did it happen?"), help_text=_("The date, if you know it."))
     ongoing = forms.BooleanField(label=_("It is still going on"), required=False)
     kelurahan = forms.TypedChoiceField(label=_("Kelurahan (where it happened)"), coerce=int)
     rt = forms.IntegerField(
@@ -155,11 +162,14 @@ class ReportForm(forms.Form):
                 )
                 return cleaned
             cleaned["rt"] = rt
-        for field, messages in report_input_errors(self.to_input(), today=timezone.localdate()).items():
+        for field, messages in self.input_errors(today=timezone.localdate()).items():
             if field not in self.errors:
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
         return cleaned
+
+    def input_errors(self, *, today) -> dict[str, list[str]]:
+        return report_input_errors(self.to_input(), today=today)
 
     @property
     def is_spam(self) -> bool:
@@ -187,6 +197,99 @@ class ReportForm(forms.Form):
             reporter_relation=data.get("reporter_relation", ""),
             reporter_contact=data.get("reporter_contact", ""),
             contact_consent=data.get("contact_consent", False),
+        )
+
+
+INTAKE_CHANNEL_CHOICES = [(channel.value, channel.label) for channel in INTAKE_CHANNELS]
+
+
+class StaffIntakeForm(ReportForm):
+    """A complaint an officer or supervisor records ("Catat pengaduan"): the public form's
+    questions and rules, how it came in, and what the officer knows of the reporter."""
+
+    channel = forms.ChoiceField(label=_("How did the complaint come in?"), choices=INTAKE_CHANNEL_CHOICES)
+    source_agency = forms.ChoiceField(
+        label=_("Referring agency"),
+        help_text=_("For a referral or hand-over."),
+        choices=[("", "–"), *SourceAgency.choices],
+        required=False,
+    )
+    source_agency_name = forms.CharField(label=_("Name of the agency or unit"), required=False, max_length=200)
+    source_letter_number = forms.CharField(label=_("Letter number"), required=False, max_length=100)
+    source_letter_date = optional_date_field(label=_("Letter date"))
+    source_contact_person = forms.CharField(label=_("Contact person at the agency"), required=False, max_length=200)
+    reporter_role = forms.ChoiceField(label=_("The reporter is"), choices=ReporterRole.choices)
+    reporter_name = forms.CharField(label=_("Reporter's name"), required=False, max_length=100)
+    contact_consent_note = forms.CharField(
+        label=_("Note on consent to contact"),
+        help_text=_("How and when the reporter may be contacted, or why not."),
+        required=False,
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    accept = forms.BooleanField(
+        label=_("Acknowledge and accept into a new case now"),
+        help_text=_("For a complaint you are handling yourself, such as a walk-in."),
+        required=False,
+    )
+    officer = forms.ModelChoiceField(
+        label=_("Officer in charge of the new case"),
+        queryset=holders(Capability.TAKE_CASES).order_by("first_name", "last_name", "username"),
+        required=False,
+    )
+
+    field_order = [
+        "channel",
+        "source_agency",
+        "source_agency_name",
+        "source_letter_number",
+        "source_letter_date",
+        "source_contact_person",
+        "reporter_role",
+        "reporter_name",
+        "reporter_contact",
+        "contact_consent",
+        "contact_consent_note",
+    ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["website"], self.fields["reporter_relation"]
+        self.fields["reporter_contact"].label = _("Reporter's phone, WhatsApp or email")
+        self.fields["reporter_contact"].help_text = ""
+        self.fields["contact_consent"].label = _("The reporter agrees to be contacted")
+        self.fields["child_name"].help_text = ""
+        self.fields["address_detail"].help_text = ""
+        if not user_can(user, Capability.SUPERVISE):  # an officer who accepts takes the case
+            del self.fields["officer"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("officer") and not cleaned.get("accept"):
+            self.add_error("officer", _("Choose an officer only when accepting into a new case."))
+        return cleaned
+
+    def input_errors(self, *, today) -> dict[str, list[str]]:
+        return intake_input_errors(self.to_input(), channel=self.cleaned_data.get("channel", ""), today=today)
+
+    @property
+    def is_spam(self) -> bool:
+        return False
+
+    def to_input(self) -> IntakeInput:
+        data = self.cleaned_data
+        public = {name: value for name, value in vars(super().to_input()).items() if name != "reporter_relation"}
+        return IntakeInput(
+            **public,
+            reporter_relation=ReporterRelation.OTHER,
+            reporter_role=data.get("reporter_role", ""),
+            reporter_name=data.get("reporter_name", ""),
+            contact_consent_note=data.get("contact_consent_note", ""),
+            source_agency=data.get("source_agency", ""),
+            source_agency_name=data.get("source_agency_name", ""),
+            source_letter_number=data.get("source_letter_number", ""),
+            source_letter_date=data.get("source_letter_date"),
+            source_contact_person=data.get("source_contact_person", ""),
         )
 
 

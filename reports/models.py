@@ -10,6 +10,7 @@ from core.fields import EncryptedFileNameField, EncryptedTextField
 
 from .choices import (
     CHILD_AGE_MAX,
+    INTAKE_CHANNELS,
     AuthorKind,
     Channel,
     ChildSex,
@@ -18,6 +19,8 @@ from .choices import (
     Priority,
     RejectionReason,
     ReporterRelation,
+    ReporterRole,
+    SourceAgency,
     Status,
     ViolenceType,
     YesNoUnknown,
@@ -86,8 +89,16 @@ class Report(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("submitted by volunteer"),
+        # The RT volunteer of the volunteer channel, the officer who recorded a staff intake.
+        verbose_name=_("submitted or recorded by"),
     )
+    # A referral or hand-over (Channel.REFERRAL): who sent it, and their letter. The agency's name
+    # and the letter name no child; the contact person is a person, so encrypted.
+    source_agency = models.CharField(_("referring agency"), max_length=16, choices=SourceAgency.choices, blank=True)
+    source_agency_name = models.CharField(_("name of the agency"), max_length=200, blank=True)
+    source_letter_number = models.CharField(_("letter number"), max_length=100, blank=True)
+    source_letter_date = models.DateField(_("letter date"), null=True, blank=True)
+    source_contact_person = EncryptedTextField(_("contact person at the agency"), blank=True)
 
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
@@ -144,6 +155,10 @@ class Report(models.Model):
     reporter_relation = models.CharField(_("who is reporting"), max_length=16, choices=ReporterRelation.choices)
     reporter_contact = EncryptedTextField(_("reporter's contact"), blank=True)
     contact_consent = models.BooleanField(_("agrees to be contacted"), default=False)
+    # What a staff intake knows about the reporter; the public form asks none of it.
+    reporter_name = EncryptedTextField(_("reporter's name"), blank=True)
+    reporter_role = models.CharField(_("reporter is"), max_length=16, choices=ReporterRole.choices, blank=True)
+    contact_consent_note = EncryptedTextField(_("note on consent to contact"), blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -200,9 +215,22 @@ class Report(models.Model):
                 name="report_contact_needs_consent",
             ),
             models.CheckConstraint(
-                condition=models.Q(channel=Channel.VOLUNTEER, submitted_by__isnull=False)
-                | (~models.Q(channel=Channel.VOLUNTEER) & models.Q(submitted_by__isnull=True)),
-                name="report_volunteer_channel_has_submitter",
+                condition=models.Q(channel__in=[Channel.VOLUNTEER, *INTAKE_CHANNELS], submitted_by__isnull=False)
+                | (~models.Q(channel__in=[Channel.VOLUNTEER, *INTAKE_CHANNELS]) & models.Q(submitted_by__isnull=True)),
+                name="report_submitter_matches_channel",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(channel=Channel.REFERRAL)
+                | (
+                    ~models.Q(source_agency="")
+                    & ~models.Q(source_letter_number="")
+                    & models.Q(source_letter_date__isnull=False)
+                ),
+                name="report_referral_has_source",
+            ),
+            models.CheckConstraint(
+                condition=blank_or_in("source_agency", SourceAgency) & blank_or_in("reporter_role", ReporterRole),
+                name="report_intake_choices_known",
             ),
         ]
 

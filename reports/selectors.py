@@ -1,7 +1,7 @@
 import hmac
 from dataclasses import dataclass
 
-from django.db.models import Func, IntegerField, OuterRef, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 
 from areas.models import RT, Kelurahan
 from core.prepared import PreparedQuery
@@ -39,7 +39,13 @@ class ReporterView:
 
 
 _status_columns = PreparedQuery(
-    lambda digest: Report.objects.only(*STATUS_FIELDS).filter(receipt_hash=digest).order_by()[:1]
+    # With the status of the case it is in (None: none), which the reporter is told of.
+    lambda digest: (
+        Report.objects.only(*STATUS_FIELDS)
+        .annotate(case_status=F("case_link__case__status"))
+        .filter(receipt_hash=digest)
+        .order_by()[:1]
+    )
 )
 _thread = PreparedQuery(
     lambda report_id: ReportMessage.objects.filter(report_id=report_id).annotate(

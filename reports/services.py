@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, user_can
 from accounts.models import User
-from alerts.services import report_alert_new
+from alerts.services import report_alert_new, reporter_message_alert
 from areas.models import RT, Kelurahan
 from core.audit import audit_log
 from core.encrypted_files import delete_quietly, save_encrypted
@@ -21,11 +21,14 @@ from core.errors import DomainError
 from .attachments import PreparedAttachment, prepare_attachments
 from .audit import ReportAction
 from .choices import (
+    INTAKE_CHANNELS,
     MESSAGE_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
     NARRATIVE_MIN_LENGTH,
+    REPORTER_ROLE_RELATION,
     AuthorKind,
     Channel,
+    ReporterRole,
 )
 from .models import Report, ReportAttachment, ReportMessage, ReportViolenceType
 from .priority import acknowledge_deadline, assess_priority
@@ -61,6 +64,26 @@ class ReportInput:
     contact_consent: bool = False
 
 
+@dataclass
+class IntakeInput(ReportInput):
+    """A complaint recorded by staff (an INTAKE_CHANNELS channel): the public form's answers and
+    what the officer learnt from the reporter or the referring agency. `reporter_relation` follows
+    from `reporter_role` (REPORTER_ROLE_RELATION), so figures by reporter count every door alike."""
+
+    reporter_role: str = ""
+    reporter_name: str = ""
+    contact_consent_note: str = ""
+    source_agency: str = ""
+    source_agency_name: str = ""
+    source_letter_number: str = ""
+    source_letter_date: date | None = None
+    source_contact_person: str = ""
+
+    def __post_init__(self):
+        if self.reporter_role in REPORTER_ROLE_RELATION:
+            self.reporter_relation = REPORTER_ROLE_RELATION[self.reporter_role]
+
+
 @dataclass(frozen=True)
 class SubmittedReport:
     report: Report
@@ -84,6 +107,28 @@ def report_input_errors(data: ReportInput, *, today: date) -> dict[str, list[str
         errors["rt"] = [_("This RT is not in the chosen kelurahan.")]
     if data.reporter_contact.strip() and not data.contact_consent:
         errors["contact_consent"] = [_("Tick the box if you agree to be contacted, or leave the contact field empty.")]
+    return errors
+
+
+def intake_input_errors(data: IntakeInput, *, channel: str, today: date) -> dict[str, list[str]]:
+    """The rules of a staff intake beyond the public form's (report_input_errors): the page, the
+    API and report_submit ask here."""
+    errors = report_input_errors(data, today=today)
+    if channel not in INTAKE_CHANNELS:
+        errors["channel"] = [_("Choose how the complaint came in.")]
+    if data.reporter_role not in ReporterRole.values:
+        errors["reporter_role"] = [_("Say who the reporter is.")]
+    if channel == Channel.REFERRAL:
+        required = {
+            "source_agency": (data.source_agency, _("Say which agency referred the case.")),
+            "source_letter_number": (data.source_letter_number.strip(), _("Give the number of the referral letter.")),
+            "source_letter_date": (data.source_letter_date, _("Give the date of the referral letter.")),
+        }
+        errors.update({field: [message] for field, (value, message) in required.items() if not value})
+    elif data.source_agency or data.source_letter_number.strip() or data.source_letter_date:
+        errors["source_agency"] = [_("A referring agency and its letter belong to a referral only.")]
+    if data.source_letter_date and data.source_letter_date > today:
+        errors["source_letter_date"] = [_("The date cannot be in the future.")]
     return errors
 
 
@@ -139,7 +184,15 @@ def report_submit(
     """
     if (channel == Channel.VOLUNTEER) != user_can(acting_user, Capability.REPORT_FOR_RT):
         raise DomainError(_("Only an RT volunteer submits on someone's behalf."), code="volunteer_channel")
-    errors = report_input_errors(data, today=timezone.localdate())
+    recorded_by_staff = channel in INTAKE_CHANNELS
+    if recorded_by_staff != isinstance(data, IntakeInput):
+        raise DomainError(_("Choose how the complaint came in."), code="invalid", field="channel")
+    if recorded_by_staff and not user_can(acting_user, Capability.RECORD_INTAKE):
+        raise DomainError(_("Only officers and supervisors record complaints."), code="not_allowed")
+    if recorded_by_staff:
+        errors = intake_input_errors(data, channel=channel, today=timezone.localdate())
+    else:
+        errors = report_input_errors(data, today=timezone.localdate())
     if errors:
         field_name, messages = next(iter(errors.items()))
         raise DomainError(messages[0], code="invalid", field=field_name)
@@ -164,7 +217,7 @@ def report_submit(
         report = Report.objects.create(
             receipt_hash=receipt_hash(code),
             channel=channel,
-            submitted_by=acting_user if channel == Channel.VOLUNTEER else None,
+            submitted_by=acting_user if channel == Channel.VOLUNTEER or recorded_by_staff else None,
             priority=decision.priority,
             priority_reason=",".join(decision.reasons),
             acknowledge_due_at=acknowledge_deadline(decision.priority, now),
@@ -186,6 +239,7 @@ def report_submit(
             reporter_relation=data.reporter_relation,
             reporter_contact=data.reporter_contact.strip(),
             contact_consent=data.contact_consent,
+            **(_intake_fields(data) if recorded_by_staff else {}),
         )
         ReportViolenceType.objects.bulk_create(
             [ReportViolenceType(report=report, violence_type=kind) for kind in violence_types]
@@ -206,10 +260,25 @@ def report_submit(
     return SubmittedReport(report=report, receipt_code=code, files_not_saved=not_saved)
 
 
+def _intake_fields(data: IntakeInput) -> dict:
+    return {
+        "reporter_role": data.reporter_role,
+        "reporter_name": data.reporter_name.strip(),
+        "contact_consent_note": data.contact_consent_note.strip(),
+        "source_agency": data.source_agency,
+        "source_agency_name": data.source_agency_name.strip(),
+        "source_letter_number": data.source_letter_number.strip(),
+        "source_letter_date": data.source_letter_date,
+        "source_contact_person": data.source_contact_person.strip(),
+    }
+
+
 def report_message_add(
     *, report: Report, body: str, files: Sequence[UploadedFile] = (), acting_user: User | None
 ) -> ReportMessage:
     """A message on a report: from the reporter (acting_user None, known by the code) or staff.
+    A reporter's message raises an alert (alerts.services.reporter_message_alert) in the same
+    transaction, whatever the report's state: a closed case too.
 
     Files that cannot be written are left out, and the returned message's files_not_saved
     names them."""
@@ -248,6 +317,8 @@ def report_message_add(
                 "by": message.author_kind,
             },
         )
+        if acting_user is None:
+            reporter_message_alert(message)
     message.files_not_saved = not_saved
     return message
 

@@ -12,11 +12,12 @@ from core.decorators import anonymous_page
 from core.errors import DomainError
 from core.ratelimit import GuessTry, guess_right, guess_try, limit_wait
 from core.uploads import unreadable_post
+from triage.services import report_intake
 
 from . import blank_form, services, wording
 from .attachments import too_many_files
 from .choices import Channel
-from .forms import ReceiptCodeForm, ReplyForm, ReportForm
+from .forms import ReceiptCodeForm, ReplyForm, ReportForm, StaffIntakeForm
 from .receipt import format_receipt_code
 from .selectors import report_by_receipt_code, report_status_by_receipt_code
 
@@ -125,6 +126,47 @@ def volunteer_report_form(request):
     return _submit(request, channel=Channel.VOLUNTEER, acting_user=request.user, template="reports/volunteer_form.html")
 
 
+@never_cache
+@sensitive_post_parameters()
+@login_and_second_factor_required(capability=Capability.RECORD_INTAKE)
+@require_http_methods(["GET", "POST"])
+def staff_intake(request):
+    """Catat pengaduan: a complaint from a staff door, recorded by an officer or supervisor, and
+    with "accept" acknowledged and accepted into a new case in the same step."""
+    template = "reports/intake_form.html"
+    if request.method == "POST" and (refusal := _post_refusal(request)):
+        message, status = refusal
+        context = {"form": StaffIntakeForm(user=request.user), "request_error": message}
+        return render(request, template, context, status=status)
+    form = StaffIntakeForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = report_intake(
+                data=form.to_input(),
+                channel=Channel(form.cleaned_data["channel"]),
+                files=form.cleaned_data["attachments"],
+                acting_user=request.user,
+                accept=form.cleaned_data["accept"],
+                officer=form.cleaned_data.get("officer"),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            # Rendered, not redirected: the reporter's code is shown this once and stored nowhere
+            # (a message or the session would keep it in plain text). The page is never cached
+            # (core.middleware.PrivateNoStoreMiddleware).
+            submitted = recorded.submitted
+            not_saved = submitted.files_not_saved
+            context = {
+                "report": submitted.report,
+                "case": recorded.case,
+                "code": submitted.receipt_code,
+                "files_not_saved": wording.files_not_saved(not_saved, sent_with="report") if not_saved else "",
+            }
+            return render(request, "reports/intake_recorded.html", context)
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
 def _status_page(request, shown, code, *, reply_form=None, message=None, status=200):
     return render(
         request,
@@ -133,7 +175,10 @@ def _status_page(request, shown, code, *, reply_form=None, message=None, status=
             "report": shown.report,
             "thread": shown.thread,
             "code": code,
-            "explained": wording.status_explained(shown.report.public_status),
+            "shown_status": wording.reporter_status(
+                status=shown.report.status, case_status=shown.report.case_status, thread=shown.thread
+            ),
+            "if_again": wording.if_it_happens_again(),
             "reply_form": reply_form or ReplyForm(initial={"receipt_code": code}),
             "message_sent": message is not None,
             "files_not_saved": wording.files_not_saved(message.files_not_saved, sent_with="message") if message else "",

@@ -1,13 +1,15 @@
 """What the reporter is told, in plain words (never the internal priority label)."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cases.choices import CaseStatus
 from core.wording import duration_in_words
 
-from .choices import Priority
+from .choices import AuthorKind, Priority, Status
 from .models import PublicStatus
 from .priority import response_hours
 
@@ -28,6 +30,47 @@ def status_explained(status: PublicStatus) -> str:
         PublicStatus.IN_PROGRESS: _("An officer is handling your report."),
         PublicStatus.CLOSED: _("The handling of this report has finished. You can still send a message."),
     }[status]
+
+
+@dataclass(frozen=True)
+class ReporterStatus:
+    """Where the report stands, as the reporter's status page says it: "received", "in_progress",
+    "case_open" or "closed", a short label and a sentence, and, closed, the officer's last
+    message to the reporter (their closing words) if there is one."""
+
+    key: str
+    label: str
+    explained: str
+    closing_message: object = None
+
+
+def reporter_status(*, status: str, case_status: str | None, thread=()) -> ReporterStatus:
+    """The truth in the reporter's words: a report in a case follows its case (open, closed),
+    whatever the report's own status; a report never in one follows its own."""
+    if case_status == CaseStatus.CLOSED or (case_status is None and status in (Status.REJECTED, Status.CLOSED)):
+        last_staff = [message for message in thread if message.author_kind == AuthorKind.STAFF]
+        return ReporterStatus(
+            "closed",
+            _("Finished"),
+            _("The officers have finished handling this report. If something is still wrong, write below."),
+            last_staff[-1] if last_staff else None,
+        )
+    if case_status is not None:
+        return ReporterStatus(
+            "case_open",
+            _("An officer is helping"),
+            _("Your report is now a case. An officer is helping the child and may write to you here."),
+        )
+    if status == Status.NEW:
+        return ReporterStatus("received", _("Received"), status_explained(PublicStatus.RECEIVED))
+    return ReporterStatus("in_progress", _("Being handled"), status_explained(PublicStatus.IN_PROGRESS))
+
+
+def if_it_happens_again() -> str:
+    return _(
+        "If it happens again, or you are afraid, write a message here at any time, also after the report is "
+        "finished: an officer is told at once. If the child is in danger right now, call 112 or the police at 110."
+    )
 
 
 def wait_in_words(seconds: int) -> str:

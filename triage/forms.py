@@ -76,6 +76,7 @@ class InboxFilterForm(forms.Form):
             "priority": data.get("priority", ""),
             "kecamatan": data.get("kecamatan"),
             "violence_type": data.get("violence_type", ""),
+            "or_unread": status == STATUS_WAITING,
         }
 
     def is_filtered(self) -> bool:

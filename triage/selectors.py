@@ -4,13 +4,15 @@ alike."""
 
 from collections.abc import Collection
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from areas.models import Kecamatan
 from cases.access import reports_for
 from reports.models import PRIORITY_RANK, WAITING_STATUSES, Report, ReportAttachment, ReportViolenceType
+
+from .threads import unread_per_report
 
 # WAITING_STATUSES and PRIORITY_RANK (most urgent first) live with the report model, whose
 # partial index report_waiting_order_idx serves this order.
@@ -28,16 +30,20 @@ def report_inbox(
     priority: str = "",
     kecamatan: Kecamatan | None = None,
     violence_type: str = "",
+    or_unread: bool = False,
 ) -> QuerySet[Report]:
     """The reports `user` may triage, most urgent and nearest deadline first.
 
     Each report comes with its kelurahan and kecamatan, its forms of violence (one prefetch
     query for the page) and `attachment_count`: a page costs the same queries for 3 or 3,000.
-    An empty `statuses` means every status.
+    An empty `statuses` means every status. Each report has `unread_messages`, the reporter's
+    messages `user` has not read; with `or_unread`, a report in another status is listed too
+    while it has any (an accepted report the child writes on again must not drop out of sight).
     """
-    reports = reports_for(user)
+    reports = reports_for(user).annotate(unread_messages=unread_per_report(user))
     if statuses:
-        reports = reports.filter(status__in=list(statuses))
+        in_status = Q(status__in=list(statuses))
+        reports = reports.filter(in_status | Q(unread_messages__gt=0) if or_unread else in_status)
     if priority:
         reports = reports.filter(priority=priority)
     if kecamatan is not None:

@@ -3,6 +3,10 @@ a case. Each decision is one service, guarded by `require_triage`, in a transact
 audit row on the report. Accepting opens a case through cases.services (`case_open`,
 `case_report_add`): the case's own rules stay there."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,12 +17,13 @@ from cases import services as case_services
 from cases.audit import CaseAction
 from cases.models import Case, CaseReport
 from core.audit import audit_log
+from core.encrypted_files import delete_quietly
 from core.errors import DomainError
 from reports.audit import ReportAction
-from reports.choices import Priority, RejectionReason, Status
+from reports.choices import Channel, Priority, RejectionReason, Status
 from reports.models import PriorityChange, Report
 from reports.priority import acknowledge_deadline
-from reports.services import require_triage
+from reports.services import IntakeInput, SubmittedReport, report_submit, require_triage
 
 
 def _locked_report(report: Report) -> Report:
@@ -161,3 +166,42 @@ def report_record_view(*, report: Report, acting_user: User, what: str = "report
         audit_log(
             actor=acting_user, action=CaseAction.VIEWED, target=link.case, data={"what": f"{report.reference}:{what}"}
         )
+
+
+# --- a complaint recorded by staff ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedIntake:
+    submitted: SubmittedReport
+    case: Case | None = None
+
+
+def report_intake(
+    *,
+    data: IntakeInput,
+    channel: Channel,
+    acting_user: User,
+    files: Sequence[UploadedFile] = (),
+    accept: bool = False,
+    officer: User | None = None,
+) -> RecordedIntake:
+    """Record a complaint from a staff door (reports.services.report_submit: priority, alerts and
+    escalation as for any report) and, when `accept`, acknowledge it and accept it into a new case
+    in the same transaction: the audit shows the submission, the acknowledgement and the acceptance.
+    If accepting fails, nothing is recorded, the encrypted files included."""
+    stored_names: list[str] = []
+    try:
+        with transaction.atomic():
+            submitted = report_submit(data=data, files=files, channel=channel, acting_user=acting_user)
+            if not accept:
+                return RecordedIntake(submitted=submitted)
+            stored_names = list(submitted.report.attachments.values_list("stored_name", flat=True))
+            report_acknowledge(report=submitted.report, acting_user=acting_user)
+            case = report_accept(report=submitted.report, acting_user=acting_user, officer=officer)
+            submitted.report.refresh_from_db()
+            return RecordedIntake(submitted=submitted, case=case)
+    except BaseException:
+        for name in stored_names:
+            delete_quietly(name)
+        raise

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
 from alerts.selectors import alert_history
-from cases.access import access_report
+from cases.access import access_report, reports_for
 from cases.models import Case, CaseReport
 from core.encrypted_files import read_decrypted
 from core.errors import DomainError
@@ -44,6 +44,7 @@ from .forms import (
     RejectForm,
 )
 from .selectors import report_inbox
+from .threads import thread_mark_read, unread_total
 
 triage_only = login_and_second_factor_required(capability=Capability.TRIAGE)
 PAGE_SIZE = 25
@@ -145,6 +146,7 @@ def _report_page(request, report: Report, *, failed: tuple[str, object] | None =
         (message, [(attachment, number_of[attachment.pk]) for attachment in message.attachments.all()])
         for message in report.messages.select_related("author").prefetch_related("attachments")
     ]
+    thread_mark_read(report=report, user=request.user, up_to=thread[-1][0].pk if thread else None)
     link = CaseReport.objects.select_related("case").filter(report=report).first()
     context = {
         "report": report,
@@ -179,7 +181,8 @@ def inbox(request):
     page = Paginator(report_inbox(user=request.user, **form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [InboxRow(report, deadline_for(report, now=now), violence_labels(report)) for report in page]
-    return render(request, "triage/inbox.html", {"form": form, "page": page, "rows": rows})
+    unread = unread_total(request.user, reports_for(request.user))
+    return render(request, "triage/inbox.html", {"form": form, "page": page, "rows": rows, "unread": unread})
 
 
 @never_cache

@@ -23,6 +23,7 @@ EXPECTED = {
     Role.VOLUNTEER: {C.LOG_OUTREACH, C.REPORT_FOR_RT},
     Role.OFFICER: {
         C.TRIAGE,
+        C.RECORD_INTAKE,
         C.READ_CASES,
         C.SEE_IDENTITIES,
         C.WORK_ON_CASES,
@@ -34,6 +35,7 @@ EXPECTED = {
     },
     Role.SUPERVISOR: {
         C.TRIAGE,
+        C.RECORD_INTAKE,
         C.READ_CASES,
         C.READ_ALL_CASES,
         C.SEE_IDENTITIES,
@@ -181,8 +183,8 @@ OVERSIGHT_LINKS = [
 ALERT_LINKS = ["alerts:inbox", "alerts:preferences"]
 MENU = {
     "volunteer": ["outreach:home", "outreach:session_create", "outreach:sessions", "outreach:groups", "outreach:forum"],
-    "officer": ["triage:inbox", "cases:list", "outreach_staff:coverage", *ALERT_LINKS],
-    "supervisor": ["triage:inbox", "cases:list", *OVERSIGHT_LINKS, *ALERT_LINKS],
+    "officer": ["triage:inbox", "reports:intake", "cases:list", "outreach_staff:coverage", *ALERT_LINKS],
+    "supervisor": ["triage:inbox", "reports:intake", "cases:list", *OVERSIGHT_LINKS, *ALERT_LINKS],
     "head": ["cases:list", *OVERSIGHT_LINKS, *ALERT_LINKS],
     "sysadmin": ["accounts:staff_home", "admin:index"],
 }

@@ -148,3 +148,58 @@ def test_it_delivers_an_urgent_report_through_a_real_worker_and_broker(
     messages = mail_files_messages(mail)
     assert sorted(message["To"] for message in messages) == ["koordinator@example.org", "petugas@example.org"]
     assert all(report.reference in message["Subject"] for message in messages)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reporters_message_on_an_accepted_and_a_closed_case_reaches_staff_through_a_real_worker(
+    tmp_path, settings, monkeypatch, client, officer, supervisor
+):
+    """Issue 17: the child writes after acceptance and after closure; each message reaches the
+    case's officer (and, closed, the supervisors) within seconds, shows unread, and is on the
+    case page."""
+    from django.urls import reverse
+
+    from alerts.models import Alert
+    from tests.alerts.test_reporter_messages import CHILD, accepted, close, write
+    from tests.conftest import login_as
+
+    broker_env = send_tasks_to(monkeypatch, settings, tmp_path, "file")
+    officer.email, supervisor.email = "petugas@example.org", "koordinator@example.org"
+    officer.save()
+    supervisor.save()
+    report, case = accepted(officer)
+    with webhook_receiver() as gateway:
+        worker, log = start_worker(tmp_path, broker_env, gateway.url)
+        try:
+            on_open = write(report)
+            close(case)
+            on_closed = write(report, "Aku takut lagi")
+            deliveries = Delivery.objects.filter(alert__key__in=[f"message:{on_open.pk}", f"message:{on_closed.pk}"])
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and worker.poll() is None:
+                if deliveries.count() and not deliveries.exclude(status=DeliveryStatus.SENT).exists():
+                    break
+                time.sleep(0.2)
+        finally:
+            stop(worker)
+        worker_output = log.read_text()[-3000:]
+
+    sent = {
+        (alert, user)
+        for alert, user, status in deliveries.values_list("alert__key", "recipient__username", "status")
+        if status == DeliveryStatus.SENT
+    }
+    assert {
+        (f"message:{on_open.pk}", "petugas"),
+        (f"message:{on_closed.pk}", "petugas"),
+        (f"message:{on_closed.pk}", "koordinator"),
+    } <= sent, worker_output
+    assert not deliveries.exclude(status=DeliveryStatus.SENT).exists(), worker_output
+    assert Alert.objects.get(key=f"message:{on_open.pk}").case_id == case.pk
+
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    login_as(client, officer)
+    assert "2 unread messages" in client.get(reverse("cases:list"), {"status": "all"}).content.decode()
+    page = client.get(reverse("cases:detail", args=[case.uuid])).content.decode()
+    assert CHILD in page and "Aku takut lagi" in page and "2 unread messages" in page

@@ -203,7 +203,7 @@ def test_it_lists_the_notifications_newest_first_with_title_reference_priority_a
     assert "is-unread" not in html and "Mark all as read" not in html
 
 
-def test_it_links_a_case_alert_to_the_case_and_shows_the_head_no_report_link(client, on_duty, supervisor, head):
+def test_it_links_a_case_alert_to_the_case_and_the_head_to_the_escalations(client, on_duty, supervisor, head):
     report = reports_delivered(1)[0]
     case = ts.report_accept(report=new_report(), acting_user=on_duty)
     services.alert_raise(
@@ -221,7 +221,8 @@ def test_it_links_a_case_alert_to_the_case_and_shows_the_head_no_report_link(cli
     login_as(client, head)
     html = html_of(client.get(INBOX))
     assert "Report still not acknowledged" in html
-    assert f'<span class="alert-ref">{report.reference}</span>' in html  # the head opens no report
+    # The head opens no report: the escalation overview instead.
+    assert f'<a href="{reverse("alerts:overdue")}" class="alert-ref">{report.reference}</a>' in html
     assert reverse("triage:report", args=[report.uuid]) not in html
     assert f'href="{reverse("cases:detail", args=[case.uuid])}"' in html
 

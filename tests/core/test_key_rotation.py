@@ -37,7 +37,7 @@ from outreach.models import ForumAnakActivity, OutreachSession
 from outreach.services import child_care_group_register, forum_activity_log, outreach_session_log
 from reports.choices import Channel
 from reports.models import PriorityChange
-from reports.services import report_message_add, report_submit
+from reports.services import IntakeInput, report_message_add, report_submit
 from tests.cases_data import follow_up_input, service_input
 from tests.conftest import login_as
 from tests.outreach_data import forum_input, group_input, session_input
@@ -52,7 +52,7 @@ from tests.system.test_access_matrix import (
     url_patterns,
 )
 from triage import services as ts
-from triage.services import report_change_priority
+from triage.services import report_change_priority, report_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,9 @@ SECRET = {
     "child_name": "SECRET-report-child",
     "address_detail": "SECRET-address Gang Melati 4",
     "reporter_contact": "SECRET-contact 0812",
+    "reporter_name": "SECRET-reporter-name",
+    "consent_note": "SECRET-consent-note",
+    "agency_contact": "SECRET-agency-contact",
     "reporter_message": "SECRET-reporter-message",
     "staff_message": "SECRET-staff-message",
     "priority_reason": "SECRET-priority-reason",
@@ -98,18 +101,31 @@ def old_key(settings, tmp_path):
 
 def everything(*, officer, supervisor, volunteer, rt) -> dict:
     """Every kind of encrypted value and file, each written by the service that owns it."""
-    submitted = report_submit(
-        data=report_input(
+    # A referral recorded by staff: the public form's secrets and the staff door's own.
+    fields = vars(
+        report_input(
             narrative=SECRET["narrative"],
             child_name=SECRET["child_name"],
             address_detail=SECRET["address_detail"],
             reporter_contact=SECRET["reporter_contact"],
             contact_consent=True,
+        )
+    )
+    submitted = report_intake(
+        data=IntakeInput(
+            **fields,
+            reporter_role="police",
+            reporter_name=SECRET["reporter_name"],
+            contact_consent_note=SECRET["consent_note"],
+            source_agency="police",
+            source_letter_number="B/1/XII/2026",
+            source_letter_date=date(2026, 12, 1),
+            source_contact_person=SECRET["agency_contact"],
         ),
         files=[jpeg_upload()],
-        channel=Channel.WEB,
-        acting_user=None,
-    )
+        channel=Channel.REFERRAL,
+        acting_user=officer,
+    ).submitted
     report = submitted.report
     report_message_add(report=report, body=SECRET["reporter_message"], files=[jpeg_upload()], acting_user=None)
     report_message_add(report=report, body=SECRET["staff_message"], acting_user=officer)

@@ -76,6 +76,8 @@ EXPECTED = {
     "staf/ekspor/unduh/": (None, "302 403 403 403 403 200 200 403"),
     # --- triage: officers and supervisors; the report is not in a case, so any officer may open it
     "staf/laporan/": (None, "302 403 403 200 200 200 403 403"),
+    # --- staff intake ("Catat pengaduan"): officers and supervisors record a complaint from any door
+    "staf/pengaduan/baru/": (None, "302 403 403 200 200 200 403 403"),
     "staf/laporan/<uuid:uuid>/": ("report", "302 403 403 200 200 200 403 403"),
     "staf/laporan/<uuid:uuid>/lampiran/<int:attachment_id>/": ("report", "302 403 403 200 200 200 403 403"),
     "staf/laporan/<uuid:uuid>/konfirmasi/": ("report", "302 403 403 405 405 405 403 403"),
@@ -98,6 +100,8 @@ EXPECTED = {
     "staf/kasus/<uuid:uuid>/layanan/<uuid:service_uuid>/": ("case", "302 403 403 404 200 200 403 403"),
     "staf/kasus/<uuid:uuid>/pemantauan/": ("case", "302 403 403 405 405 405 405 403"),
     "staf/kasus/<uuid:uuid>/catatan/": ("case", "302 403 403 405 405 405 405 403"),
+    # answering a reporter from the case page: POST-only; the head gets 403 on POST (no triage)
+    "staf/kasus/<uuid:uuid>/laporan/<uuid:report_uuid>/pesan/": ("case", "302 403 403 405 405 405 405 403"),
     "staf/kasus/<uuid:uuid>/penutupan/": ("case", "302 403 403 405 405 405 405 403"),
     "staf/kasus/<uuid:uuid>/penutupan/keputusan/": ("case", "302 403 403 405 405 405 405 403"),
     "staf/kasus/<uuid:uuid>/buka-kembali/": ("case", "302 403 403 405 405 405 405 403"),
@@ -116,6 +120,7 @@ EXPECTED = {
     # --- API: GET on reports/ is the staff inbox (POST is the anonymous submission); status and
     # messages are the reporter's POST-only endpoints
     "api/v1/reports/": (None, "403 403 403 200 200 200 403 403"),
+    "api/v1/reports/intake/": (None, "403 403 403 405 405 405 403 403"),
     "api/v1/reports/status/": (None, "405 405 405 405 405 405 405 405"),
     "api/v1/reports/messages/": (None, "405 405 405 405 405 405 405 405"),
     "api/v1/reports/<uuid:uuid>/": ("report", "403 403 403 200 200 200 403 403"),
@@ -160,6 +165,8 @@ API_EXPECTED = {
     "POST /api/v1/reports/{uuid}/duplicate/": ("report", "403 403 403 400 400 400 403 403"),
     "POST /api/v1/reports/{uuid}/reject/": ("report", "403 403 403 400 400 400 403 403"),
     "POST /api/v1/reports/{uuid}/accept/": ("report", "403 403 403 201 201 201 403 403"),
+    # --- staff intake: officers and supervisors; an empty body is incomplete
+    "POST /api/v1/reports/intake/": (None, "403 403 403 400 400 400 403 403"),
     # --- cases: read by the assigned officer, supervisors and the head; changed by the first two only
     # (the head reads without changing: 403); another officer does not see the case (404)
     "GET /api/v1/cases/": (None, "403 403 403 200 200 200 200 403"),
@@ -238,6 +245,7 @@ def url_for(route: str, name: str, obj: str | None, world: dict) -> str:
     values = {
         "uuid": lambda: world[obj].uuid,
         "service_uuid": lambda: world["service"].uuid,
+        "report_uuid": lambda: world["case"].case_reports.get().report.uuid,
         "attachment_id": lambda: world["attachment"].pk,
         "code": lambda: "en",
     }

@@ -205,7 +205,15 @@ def test_the_identifying_fields_are_every_encrypted_field_of_every_model():
         ]
         assert list(identifying_fields(model)) == encrypted, model._meta.label
 
-    assert identifying_fields(Report) == ("narrative", "address_detail", "child_name", "reporter_contact")
+    assert identifying_fields(Report) == (
+        "source_contact_person",
+        "narrative",
+        "address_detail",
+        "child_name",
+        "reporter_contact",
+        "reporter_name",
+        "contact_consent_note",
+    )
     assert identifying_fields(Case) == ("needs", "closure_explanation")
     assert identifying_fields(Child) == ("name", "birth_date", "guardian_contact")
     assert identifying_fields(Case, through="case_link__case") == (
