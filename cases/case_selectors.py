@@ -4,7 +4,9 @@ of the caseload or of one case, and decrypts only what the reader may see."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.capabilities import Capability, holders, user_can
@@ -21,6 +23,19 @@ from .audit import CaseAction
 from .models import Case, CaseNote, CaseReport, CaseService, Child, FollowUp, Perpetrator
 
 STATUS_OPEN, STATUS_ALL = "open", "all"
+
+
+def _channels_per_case() -> Subquery:
+    """The doors the case's reports came in by (web, walk-in, referral…), distinct and sorted, in
+    the case query itself: shown on the case list."""
+    channels = (
+        CaseReport.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(channels=ArrayAgg("report__channel", distinct=True, order_by="report__channel"))
+        .values("channels")
+    )
+    return Subquery(channels, output_field=ArrayField(CharField()))
 
 
 def _count_per_case(queryset: QuerySet) -> Coalesce:
@@ -53,6 +68,7 @@ def case_list(*, user: User, filters: CaseFilters, today: date) -> QuerySet[Case
     return cases.with_next_follow_up().annotate(
         children_count=_count_per_case(Child.objects.all()),
         overdue_services=_count_per_case(CaseService.objects.overdue(today)),
+        report_channels=_channels_per_case(),
     )
 
 

@@ -598,9 +598,10 @@ def test_it_counts_children_overdue_services_and_shows_the_next_follow_up(client
 
     row = re.search(rf"{case.reference}.*?</tr>", html, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    assert cells[5].strip() == "2"  # children
-    assert "badge" in cells[7] and ">2<" in cells[7]  # overdue services
-    assert second_plan.strftime("%B") in cells[6] and str(second_plan.day) in cells[6]
+    assert "Web form" in cells[3] or "Formulir web" in cells[3]  # the door its report came in by
+    assert cells[6].strip() == "2"  # children
+    assert "badge" in cells[8] and ">2<" in cells[8]  # overdue services
+    assert second_plan.strftime("%B") in cells[7] and str(second_plan.day) in cells[7]
 
 
 def test_it_pages_the_list_by_25_keeping_the_filters(client, officer, supervisor):
