@@ -57,7 +57,7 @@ def test_it_refuses_to_start_in_production_without_a_secret_naming_it_in_one_lin
         ("FIELD_ENCRYPTION_KEYS", "not-a-fernet-key"),
         ("SECRET_KEY", "too-short"),
         ("DATABASE_URL", "nonsense-without-scheme"),
-        ("DATABASE_URL", "sqlite:///db.sqlite3"),
+        ("DATABASE_URL", "mysql://kla@db.invalid/kla"),  # PostgreSQL is the only engine
         ("SESSION_IDLE_MINUTES", "thirty"),
         ("CELERY_BROKER_URL", "http://wrong"),
         ("STAFF_2FA_REQUIRED", "perhaps"),
