@@ -67,7 +67,9 @@ def reporter_message_recipients(report: Report, case: Case | None) -> list[User]
     in a case without an officer who receives alerts, the supervisors, who can open it. And
     the supervisors too when the case, or the report, is closed: nobody works on it any more."""
     officers = _officers_of(case)
-    supervisors = _active(Capability.ESCALATION_LEVEL_2)
+    closed = _closed(report, case)
+    # The supervisors are read only when they are told: not for a message an officer answers.
+    supervisors = _active(Capability.ESCALATION_LEVEL_2) if closed or not officers else []
     if officers:
         recipients = officers
     elif case is None:
@@ -75,7 +77,7 @@ def reporter_message_recipients(report: Report, case: Case | None) -> list[User]
         recipients = recipients or supervisors
     else:
         recipients = supervisors
-    if _closed(report, case):
+    if closed:
         recipients = recipients + [user for user in supervisors if user not in recipients]
     return recipients
 
@@ -232,12 +234,15 @@ def unread_message_sweep(*, now: datetime) -> int:
         .filter(Exists(Alert.objects.filter(key=OuterRef("alert_key"))))
         .exclude(Exists(ThreadRead.objects.filter(report=OuterRef("report"), read_up_to__gte=OuterRef("pk"))))
         .exclude(Exists(Alert.objects.filter(key=OuterRef("escalation_key"))))
-        .select_related("report__kelurahan")
+        # The case comes with the message (a LEFT JOIN): no query per message in this sweep,
+        # which runs every minute. Its officers are not needed: the supervisors are told.
+        .select_related("report__kelurahan", "report__case_link__case")
         .order_by("pk")
     )
     supervisors = _active(Capability.ESCALATION_LEVEL_2)
     raised = 0
     for message in unread.iterator(chunk_size=500):
+        link = getattr(message.report, "case_link", None)
         with transaction.atomic():
             alert = alert_raise(
                 key=message.escalation_key,
@@ -245,7 +250,7 @@ def unread_message_sweep(*, now: datetime) -> int:
                 level=2,
                 recipients=supervisors,
                 report=message.report,
-                case=report_case(message.report),
+                case=link.case if link else None,
             )
             raised += alert is not None
     return raised

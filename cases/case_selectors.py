@@ -16,7 +16,7 @@ from core.fields import identifying_fields
 from core.models import AuditEvent
 from reports.choices import AuthorKind
 from reports.models import Report, ReportMessage
-from triage.threads import read_markers, threads_mark_read, unread_per_case
+from triage.threads import read_markers, unread_per_case
 
 from .access import CaseAccess, cases_for, reports_for
 from .audit import CaseAction
@@ -175,9 +175,10 @@ class ReportThread:
 
 
 def case_threads(*, access: CaseAccess, user: User) -> list[ReportThread]:
-    """The linked reports `user` may read with their threads, which are then marked read for
-    them: four queries (reports, messages, markers, marking) whatever the number of reports.
-    Nobody who cannot read a report and its identities (the head of agency) gets any."""
+    """The linked reports `user` may read with their threads, each message flagged unread for
+    them: three queries (reports, messages, markers) whatever the number of reports. Nobody who
+    cannot read a report and its identities (the head of agency) gets any. Reads only: the page
+    marks what it showed as read (threads_mark_read)."""
     if not (access.identities and user_can(user, Capability.TRIAGE)):
         return []
     reports = list(
@@ -200,5 +201,4 @@ def case_threads(*, access: CaseAccess, user: User) -> list[ReportThread]:
         )
         for report in reports
     ]
-    threads_mark_read(user=user, read_up_to={pk: found[-1].pk for pk, found in messages.items() if found})
     return threads

@@ -40,6 +40,7 @@ from core.errors import DomainError
 from reports.choices import Place, ViolenceType
 from reports.models import Report
 from reports.services import report_message_add
+from triage.threads import threads_mark_read
 
 from . import services as cs
 from .access import CaseAccess, access_case, reports_for, visible_references
@@ -245,6 +246,11 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
     page = case_page(access=access, today=timezone.localdate())
     action_forms = _action_forms(access)
     threads = case_threads(access=access, user=request.user)
+    # What this page shows is read by this person from now on (one statement).
+    threads_mark_read(
+        user=request.user,
+        read_up_to={thread.report.pk: thread.messages[-1][0].pk for thread in threads if thread.messages},
+    )
     for thread in threads:
         action_forms[_message_name(thread.report)] = ReporterMessageForm(prefix="message")
     if failed:

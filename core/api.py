@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .db import DATABASE_DOWN
 from .errors import DomainError
-from .unavailable import DATABASE_DOWN, database_unavailable
+from .unavailable import database_unavailable
 
 
 def exception_handler(exc, context):

@@ -1,7 +1,11 @@
 """Small helpers for invariants declared in models (CheckConstraint conditions), and for the
 database session of batch commands."""
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, models
+
+# The database is down, restarted, refuses the connection, or closed it under us: what pages
+# answer with a 503 (core.unavailable) and tasks log in one line (core.logfilters).
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def value_in(field: str, choices) -> models.Q:

@@ -15,14 +15,14 @@ comes back when the logger is at DEBUG. Any other exception is a bug and keeps C
 import logging
 import socket
 
-from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from .db import DATABASE_DOWN
+
 OPERATIONAL_ERRORS = (
-    OperationalError,  # the database is down, restarted, or refuses the connection
-    InterfaceError,  # a connection the database closed under us
+    *DATABASE_DOWN,  # the database is down, restarted, refuses, or closed the connection under us
     BrokerError,
     RedisConnectionError,
     RedisTimeoutError,

@@ -130,7 +130,7 @@ def redis_db_url(db: int) -> str:
     return f"{redis_url().rsplit('/', 1)[0]}/{db}"
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """A URL of the database the tests run on, for processes the tests start (workers)."""
     from django.db import connection
 
@@ -171,6 +171,3 @@ def worker_broker(tmp_path: Path, kind: str) -> tuple[str, dict[str, str]]:
     redis.Redis.from_url(url).flushdb()
     return url, {"CELERY_BROKER_URL": url}
 
-
-# Ignored: pytest would collect the helper above as a test.
-test_database_url.__test__ = False

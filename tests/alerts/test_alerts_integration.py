@@ -23,7 +23,7 @@ from reports.choices import Priority
 from reports.services import report_submit
 from tests.alerts.test_alerts_reliability import point_celery_at, webhook_receiver
 from tests.reporting import report_input
-from tests.services import mail_files_messages, test_database_url, worker_broker
+from tests.services import mail_files_messages, worker_broker, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 # Secrets the worker must share with this process to read what it wrote; unset, both take the
@@ -46,7 +46,7 @@ def start_worker(
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "VAR_DIR": str(tmp_path),  # no EMAIL_URL: mail is written to files under VAR_DIR/mail
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         **broker_env,
         "ALERT_WEBHOOK_URLS": webhook_url,
         **{name: os.environ[name] for name in SHARED_SECRETS if name in os.environ},

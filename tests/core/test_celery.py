@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.models import WorkerHeartbeat
-from tests.services import test_database_url, worker_broker
+from tests.services import worker_broker, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ def run_worker_until_heartbeat(tmp_path, broker_env):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "VAR_DIR": str(tmp_path),
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "WORKER_HEARTBEAT_SECONDS": "1",
         **broker_env,
     }

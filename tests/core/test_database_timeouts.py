@@ -23,7 +23,7 @@ from django.db import OperationalError, connection
 
 from core.unavailable import server_error
 from tests.served import gunicorn
-from tests.services import test_database_url
+from tests.services import worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,7 +126,7 @@ def test_a_database_error_raised_outside_a_view_is_a_503_too(rf):
 
 def run_in_django(code: str, **env: str) -> str:
     """`code` in a fresh `manage.py shell` on the test database; what it printed."""
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": test_database_url(), **env}
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": worker_database_url(), **env}
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", code],
         cwd=ROOT,

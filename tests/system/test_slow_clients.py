@@ -5,14 +5,14 @@ gunicorn with gunicorn.conf.py alone, and behind the nginx of docker-compose.yml
 import pytest
 
 from tests.served import gunicorn, healthz_seconds, nginx, slow_clients
-from tests.services import test_database_url
+from tests.services import worker_database_url
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 
 def test_it_answers_healthz_at_once_while_six_slow_clients_trickle_their_requests(tmp_path):
     """gunicorn.conf.py's threaded workers: each slow client holds one thread, not a worker."""
-    with gunicorn(tmp_path, database_url=test_database_url()) as (port, _log), slow_clients(port, 6):
+    with gunicorn(tmp_path, database_url=worker_database_url()) as (port, _log), slow_clients(port, 6):
         waits = [healthz_seconds(port) for _ in range(5)]
 
     assert max(waits) < 1, waits
@@ -21,7 +21,7 @@ def test_it_answers_healthz_at_once_while_six_slow_clients_trickle_their_request
 def test_behind_the_proxy_slow_clients_never_reach_gunicorn(tmp_path):
     """gunicorn alone is full once every thread is held (here 1 worker × 2 threads, 2 slow
     clients); behind nginx ten times as many slow clients cost it nothing."""
-    url = test_database_url()
+    url = worker_database_url()
     with gunicorn(tmp_path, database_url=url, GUNICORN_WORKERS="1", GUNICORN_THREADS="2") as (port, log):
         with slow_clients(port, 2):
             held = healthz_seconds(port, timeout=3)
