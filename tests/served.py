@@ -60,8 +60,17 @@ def gunicorn(tmp_path: Path, *, database_url: str, probe: str = "/healthz", **en
     }
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-             "--no-control-socket", "balikpapan_kla.wsgi"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--no-control-socket",
+                "balikpapan_kla.wsgi",
+            ],
             cwd=ROOT,
             env=environment,
             stdout=output,

@@ -70,11 +70,16 @@ class RedisServer:
         self.process = subprocess.Popen(
             [
                 self.binary,
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", str(self.folder),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -170,4 +175,3 @@ def worker_broker(tmp_path: Path, kind: str) -> tuple[str, dict[str, str]]:
 
     redis.Redis.from_url(url).flushdb()
     return url, {"CELERY_BROKER_URL": url}
-

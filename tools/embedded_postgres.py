@@ -95,8 +95,18 @@ class EmbeddedPostgres:
         else:
             options = f"-h '' -k {self.socket_dir}"
             result = self._run(
-                "pg_ctl", "-D", str(self.data), "-l", str(self.data / "server.log"), "-o", options, "-w", "-t", "60",
-                "start", check=False,
+                "pg_ctl",
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.data / "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+                check=False,
             )
             if result.returncode != 0:
                 log = (self.data / "server.log").read_text(errors="replace")[-2000:]
@@ -107,7 +117,14 @@ class EmbeddedPostgres:
 
     def _create_database(self) -> None:
         exists = self._run(
-            "psql", "-h", str(self.socket_dir), "-U", USER, "-d", "postgres", "-tAc",
+            "psql",
+            "-h",
+            str(self.socket_dir),
+            "-U",
+            USER,
+            "-d",
+            "postgres",
+            "-tAc",
             f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",  # noqa: S608 (a constant)
         )
         if exists.stdout.strip() != "1":

@@ -167,4 +167,3 @@ def test_a_worker_killed_mid_post_is_resent_after_the_claim_timeout_under_the_sa
         key: value for key, value in second_payload.items() if key != "sent_at"
     }
     assert mails_to(tmp_path / "mail", report.reference) == ["koordinator@example.org", "petugas@example.org"]
-
