@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accounts.capabilities import Capability, user_can
 from accounts.models import User
 from cases.models import Case
 from reports.models import Report
-from reports.priority import response_time_passed
+from reports.priority import overdue_for_acknowledgement, response_time_passed
 
 from .content import TITLES
 from .health import AlertingStatus, alerting_status
@@ -159,7 +159,9 @@ def overdue_reports(*, now: datetime) -> dict[int, list[OverdueReport]]:
     reports = (
         Report.objects.unacknowledged()
         .filter(
-            Q(acknowledge_due_at__lt=now) | response_time_passed("supervisor", now) | response_time_passed("head", now)
+            overdue_for_acknowledgement(now)
+            | response_time_passed("supervisor", now)
+            | response_time_passed("head", now)
         )
         .select_related("kelurahan")
         .only("uuid", "received_at", "priority", "acknowledge_due_at", "kelurahan__name")

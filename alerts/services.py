@@ -15,7 +15,7 @@ from cases.models import Case, CaseReport, CaseService
 from core.models import AuditEvent
 from reports.choices import AuthorKind, Priority
 from reports.models import PublicStatus, Report, ReportMessage
-from reports.priority import response_hours
+from reports.priority import response_time_passed
 from triage.models import ThreadRead
 
 from . import channels
@@ -227,7 +227,7 @@ def unread_message_sweep(*, now: datetime) -> int:
     message_key = Concat(Value("message:"), Cast("pk", CharField()))
     unread = (
         ReportMessage.objects.filter(author_kind=AuthorKind.REPORTER)
-        .filter(_window_passed(now))
+        .filter(response_time_passed("acknowledge", now, since="created_at", report="report__"))
         .annotate(alert_key=message_key, escalation_key=Concat(message_key, Value(":supervisor")))
         # Only messages that were alerted: those from before this alert existed are not escalated
         # all at once.
@@ -254,15 +254,6 @@ def unread_message_sweep(*, now: datetime) -> int:
             )
             raised += alert is not None
     return raised
-
-
-def _window_passed(now: datetime) -> Q:
-    """Messages older than their report's acknowledgement hours (per priority)."""
-    passed = Q()
-    for priority in Priority.values:
-        hours = response_hours(priority, "acknowledge")
-        passed |= Q(report__priority=priority, created_at__lte=now - timedelta(hours=hours))
-    return passed
 
 
 def _officers(case: Case) -> list[User]:

@@ -46,6 +46,7 @@ from outreach.access import groups_for
 from outreach.selectors import Coverage, outreach_coverage
 from reports.choices import Channel, Place, Priority, ViolenceType
 from reports.models import Report
+from reports.priority import overdue_for_acknowledgement
 
 from .definitions import AGE_BANDS, COUNTED_REPORT_STATUSES, SIMFONI_VIOLENCE, age_band
 
@@ -406,7 +407,7 @@ def response_times(*, period: Period, kecamatan: Kecamatan | None, now) -> Respo
             median=Median(minutes, filter=acknowledged),
             p90=NearestRank(minutes, share=0.9, filter=acknowledged),
             in_time=Count("pk", filter=Q(acknowledged_at__lte=F("acknowledge_due_at"))),
-            waiting_late=Count("pk", filter=Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)),
+            waiting_late=Count("pk", filter=overdue_for_acknowledgement(now)),
         )
     }
     labels = dict(Priority.choices)

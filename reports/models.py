@@ -25,7 +25,7 @@ from .choices import (
     ViolenceType,
     YesNoUnknown,
 )
-from .priority import response_time_passed
+from .priority import overdue_for_acknowledgement, response_time_passed
 
 # Most urgent first; an unknown priority (there is none, a constraint says so) would sort last.
 # The staff inbox's order (triage.selectors.report_inbox), and the key of the index that serves it.
@@ -72,6 +72,10 @@ class ReportQuerySet(models.QuerySet):
     def past(self, step: str, now):
         """Received longer ago than `step`'s response time ("acknowledge", "supervisor", "head")."""
         return self.filter(response_time_passed(step, now))
+
+    def overdue(self, now):
+        """Not acknowledged by its deadline (see priority.overdue_for_acknowledgement)."""
+        return self.filter(overdue_for_acknowledgement(now))
 
 
 class Report(models.Model):
@@ -250,6 +254,14 @@ class Report(models.Model):
     def is_waiting(self) -> bool:
         """As `Report.objects.waiting()` decides it, for a report already loaded."""
         return self.status in WAITING_STATUSES
+
+    def is_overdue(self, now) -> bool:
+        """As `Report.objects.overdue(now)` decides it, for a report already loaded."""
+        return self.acknowledged_at is None and self.acknowledge_due_at < now
+
+    @property
+    def acknowledged_late(self) -> bool:
+        return self.acknowledged_at is not None and self.acknowledged_at > self.acknowledge_due_at
 
 
 class ReportViolenceType(models.Model):

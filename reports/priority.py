@@ -69,10 +69,18 @@ def acknowledge_deadline(priority: str, received_at: datetime) -> datetime:
     return received_at + timedelta(hours=response_hours(priority, "acknowledge"))
 
 
-def response_time_passed(step: str, now: datetime) -> Q:
+def response_time_passed(step: str, now: datetime, *, since: str = "received_at", report: str = "") -> Q:
     """Reports received longer ago than `step`'s hours for their priority ("acknowledge",
-    "supervisor" or "head"; REPORT_RESPONSE_HOURS): the escalation ladder's rungs."""
+    "supervisor" or "head"; REPORT_RESPONSE_HOURS): the escalation ladder's rungs. `since` names
+    the moment counted from and `report` the path to the report ("report__" from a message)."""
     passed = Q()
     for priority in Priority.values:
-        passed |= Q(priority=priority, received_at__lte=now - timedelta(hours=response_hours(priority, step)))
+        cutoff = now - timedelta(hours=response_hours(priority, step))
+        passed |= Q(**{f"{report}priority": priority, f"{since}__lte": cutoff})
     return passed
+
+
+def overdue_for_acknowledgement(now: datetime) -> Q:
+    """Not acknowledged, and its acknowledgement deadline has passed: "overdue" in the inbox,
+    the API, the dashboard and the escalation overview."""
+    return Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)

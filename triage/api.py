@@ -121,7 +121,7 @@ class ReportListItemSerializer(serializers.Serializer):
     )
 
     def get_overdue(self, report) -> bool:
-        return report.acknowledged_at is None and timezone.now() > report.acknowledge_due_at
+        return report.is_overdue(timezone.now())
 
 
 @extend_schema_serializer(component_name="StaffReportMessage")

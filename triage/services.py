@@ -42,8 +42,9 @@ def report_acknowledge(*, report: Report, acting_user: User) -> Report:
     if report.status == Status.NEW:
         report.status = Status.ACKNOWLEDGED
     report.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
-    late = report.acknowledged_at > report.acknowledge_due_at
-    audit_log(actor=acting_user, action=ReportAction.ACKNOWLEDGED, target=report, data={"late": late})
+    audit_log(
+        actor=acting_user, action=ReportAction.ACKNOWLEDGED, target=report, data={"late": report.acknowledged_late}
+    )
     return report
 
 

@@ -5,7 +5,7 @@ Officers and supervisors only. Every page is never cached: it holds identifying 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -74,12 +74,14 @@ class Deadline:
 def deadline_for(report: Report, *, now: datetime) -> Deadline:
     """How the acknowledgement deadline stands: time left, overdue, or met."""
     if report.acknowledged_at is not None:
-        late = report.acknowledged_at > report.acknowledge_due_at
+        late = report.acknowledged_late
         return Deadline(_("Acknowledged late") if late else _("Acknowledged in time"), overdue=False)
-    left = report.acknowledge_due_at - now
-    if left >= timedelta(0):
+    if not report.is_overdue(now):
+        left = report.acknowledge_due_at - now
         return Deadline(_("%(duration)s left") % {"duration": duration_in_words(left)}, overdue=False)
-    return Deadline(_("%(duration)s overdue") % {"duration": duration_in_words(-left)}, overdue=True)
+    return Deadline(
+        _("%(duration)s overdue") % {"duration": duration_in_words(now - report.acknowledge_due_at)}, overdue=True
+    )
 
 
 def priority_reasons(report: Report) -> list[str]:

@@ -96,6 +96,23 @@ def test_unacknowledged_reports_are_new_and_never_looked_at():
     assert list(Report.objects.unacknowledged()) == [new]
 
 
+def test_a_report_is_overdue_from_the_second_after_its_deadline_until_someone_acknowledges_it():
+    report = new_report()
+    due = report.acknowledge_due_at
+
+    def overdue(now):
+        loaded = Report.objects.get(pk=report.pk)
+        in_query = Report.objects.overdue(now).filter(pk=report.pk).exists()
+        assert in_query == loaded.is_overdue(now), "the query and the loaded report disagree"
+        return in_query
+
+    assert not overdue(due)
+    assert overdue(due + timedelta(seconds=1))
+    Report.objects.filter(pk=report.pk).update(status=Status.ACKNOWLEDGED, acknowledged_at=due + timedelta(hours=1))
+    assert not overdue(due + timedelta(hours=2))
+    assert Report.objects.get(pk=report.pk).acknowledged_late
+
+
 @pytest.mark.parametrize("step", ["acknowledge", "supervisor", "head"])
 def test_a_response_time_has_passed_from_its_very_second(step):
     report = new_report()
