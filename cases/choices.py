@@ -16,6 +16,10 @@ class CaseStatus(models.TextChoices):
 
 OPEN_STATUSES = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
 
+# A child is under 18 (UU 35/2014 Pasal 1); an age above MAX_AGE is a typing error.
+CHILD_MAX_AGE = 17
+MAX_AGE = 120
+
 
 class RiskLevel(models.TextChoices):
     LOW = "rendah", _("Low")

@@ -9,6 +9,8 @@ from core.db import blank_or_in, value_in
 from core.fields import EncryptedTextField
 
 from .choices import (
+    CHILD_MAX_AGE,
+    MAX_AGE,
     OPEN_STATUSES,
     SCORE_MAX,
     SCORE_MIN,
@@ -127,7 +129,10 @@ class Child(models.Model):
     name = EncryptedTextField(_("name"))
     match_key = models.CharField(max_length=64, db_index=True, editable=False)
     birth_date = EncryptedTextField(_("date of birth"), blank=True)
+    # Today's age, and the age when the violence happened: a survivor who is an adult now is still
+    # served, and SIMFONI-PPA counts her by her age at the incident.
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    age_at_incident = models.PositiveSmallIntegerField(_("age at the incident"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=[("L", _("Boy")), ("P", _("Girl"))], blank=True)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
     disability = models.BooleanField(_("has a disability"), null=True, blank=True)
@@ -139,7 +144,13 @@ class Child(models.Model):
         verbose_name = _("child")
         verbose_name_plural = _("children")
         constraints = [
-            models.CheckConstraint(condition=models.Q(age__isnull=True) | models.Q(age__lte=17), name="child_age_0_17"),
+            models.CheckConstraint(
+                condition=models.Q(age__isnull=True) | models.Q(age__lte=MAX_AGE), name="child_age_plausible"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_at_incident__isnull=True) | models.Q(age_at_incident__lte=CHILD_MAX_AGE),
+                name="child_age_at_incident_0_17",
+            ),
             models.CheckConstraint(condition=blank_or_in("education", Education), name="child_education_known"),
         ]
 
@@ -152,11 +163,27 @@ class Perpetrator(models.Model):
     relation = models.CharField(_("relationship to the child"), max_length=16, choices=PerpetratorRelation.choices)
     lives_with_child = models.BooleanField(_("lives with the child"), null=True, blank=True)
     description = EncryptedTextField(_("description"), blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=[("L", _("Male")), ("P", _("Female"))], blank=True)
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    # A child in conflict with the law (ABH, UU 11/2012 SPPA): known from the age when it is given,
+    # else as recorded (a classmate of unknown age). Counted apart; TPKS Pasal 23 allows mediation.
+    is_child = models.BooleanField(_("is a child (under 18)"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(condition=value_in("relation", PerpetratorRelation), name="perp_relation_known")
+            models.CheckConstraint(condition=value_in("relation", PerpetratorRelation), name="perp_relation_known"),
+            models.CheckConstraint(condition=models.Q(sex="") | models.Q(sex__in=["L", "P"]), name="perp_sex_known"),
+            models.CheckConstraint(
+                condition=models.Q(age__isnull=True) | models.Q(age__lte=MAX_AGE), name="perp_age_plausible"
+            ),
+            # The age, when known, decides: no adult marked a child, no child marked an adult.
+            models.CheckConstraint(
+                condition=models.Q(age__isnull=True)
+                | models.Q(age__lte=CHILD_MAX_AGE, is_child=True)
+                | models.Q(age__gt=CHILD_MAX_AGE, is_child=False),
+                name="perp_is_child_follows_age",
+            ),
         ]
 
     def __str__(self):

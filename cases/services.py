@@ -164,6 +164,7 @@ def case_open(*, report: Report, officer: User, acting_user: User) -> Case:
             name=report.child_name,
             match_key=child_match_key(report.child_name, birth_year),
             age=report.child_age,
+            age_at_incident=report.child_age,
             sex=report.child_sex,
         )
     if report.perpetrator_relation:
