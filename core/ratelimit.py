@@ -99,13 +99,19 @@ def _counter(group: str, request, key, rate: str | None) -> _Counter | None:
     return _Counter(_make_cache_key(group, window_end, rate, value, ALL), period, limit, window_end)
 
 
-def _counters(request, group: str, client_rate: str | None, global_rate: str | None) -> list[_Counter]:
-    """The client's counter (if client_rate) and everybody's (if global_rate), in that order."""
-    counters = (
+def _client_and_everybody(
+    request, group: str, client_rate: str | None, global_rate: str | None
+) -> tuple[_Counter | None, _Counter | None]:
+    """The client's counter (None without client_rate) and everybody's (None without global_rate)."""
+    return (
         _counter(group, request, client_fingerprint, client_rate),
         _counter(group, request, _everybody, global_rate),
     )
-    return [counter for counter in counters if counter]
+
+
+def _counters(request, group: str, client_rate: str | None, global_rate: str | None) -> list[_Counter]:
+    """The client's counter (if client_rate) and everybody's (if global_rate), in that order."""
+    return [counter for counter in _client_and_everybody(request, group, client_rate, global_rate) if counter]
 
 
 # Adds ARGV[1] to every key in one go; a key that is new (or somehow lost its expiry) gets one.
@@ -247,8 +253,7 @@ def guess_try(request, *, group: str, client_rate: str | None, global_rate: str 
     """
     if not getattr(settings, "RATELIMIT_ENABLE", True):
         return GuessTry(allowed=True, wait=0)
-    client = _counter(group, request, client_fingerprint, client_rate)
-    everybody = _counter(group, request, _everybody, global_rate)
+    client, everybody = _client_and_everybody(request, group, client_rate, global_rate)
     counters = [counter for counter in (client, everybody) if counter]
     if not counters:
         return GuessTry(allowed=True, wait=0)
