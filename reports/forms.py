@@ -255,11 +255,22 @@ class StaffIntakeForm(ReportForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["website"], self.fields["reporter_relation"]
+        # The public form speaks to the reporter; this one to the officer, about the reporter.
+        self.fields["narrative"].help_text = _(
+            "In the reporter's words: who, what, where, since when. At least 20 characters."
+        )
+        self.fields["occurred_on"].help_text = _("The date, if known.")
+        self.fields["rt"].help_text = _("If known.")
         self.fields["reporter_contact"].label = _("Reporter's phone, WhatsApp or email")
         self.fields["reporter_contact"].help_text = ""
         self.fields["contact_consent"].label = _("The reporter agrees to be contacted")
         self.fields["child_name"].help_text = ""
         self.fields["address_detail"].help_text = ""
+        self.fields["attachments"].label = _("Referral letter, photos or documents (optional)")
+        self.fields["attachments"].help_text = _(
+            "Up to 5 files, 10 MB each. Photos lose their hidden location data; letters, documents and"
+            " recordings are kept as they are."
+        )
         if not user_can(user, Capability.SUPERVISE):  # an officer who accepts takes the case
             del self.fields["officer"]
 

@@ -91,8 +91,11 @@ class SubmittedReport:
     files_not_saved: tuple[int, ...] = ()  # positions (from 1) of files that could not be stored
 
 
-def report_input_errors(data: ReportInput, *, today: date) -> dict[str, list[str]]:
-    """Rules across fields, checked once here for the form, the API and the service."""
+def report_input_errors(data: ReportInput, *, today: date, to_staff: bool = False) -> dict[str, list[str]]:
+    """Rules across fields, checked once here for the form, the API and the service.
+
+    `to_staff`: the messages speak to the officer recording a complaint about the reporter
+    (intake_input_errors), not to the reporter themselves; the rules are the same."""
     errors: dict[str, list[str]] = {}
     narrative = data.narrative.strip()
     if not NARRATIVE_MIN_LENGTH <= len(narrative) <= NARRATIVE_MAX_LENGTH:
@@ -106,14 +109,21 @@ def report_input_errors(data: ReportInput, *, today: date) -> dict[str, list[str
     if data.rt is not None and data.rt.kelurahan_id != data.kelurahan.pk:
         errors["rt"] = [_("This RT is not in the chosen kelurahan.")]
     if data.reporter_contact.strip() and not data.contact_consent:
-        errors["contact_consent"] = [_("Tick the box if you agree to be contacted, or leave the contact field empty.")]
+        errors["contact_consent"] = [
+            _(
+                "Record whether the reporter agrees to be contacted: tick the box if they do,"
+                " or leave their contact empty."
+            )
+            if to_staff
+            else _("Tick the box if you agree to be contacted, or leave the contact field empty.")
+        ]
     return errors
 
 
 def intake_input_errors(data: IntakeInput, *, channel: str, today: date) -> dict[str, list[str]]:
     """The rules of a staff intake beyond the public form's (report_input_errors): the page, the
     API and report_submit ask here."""
-    errors = report_input_errors(data, today=today)
+    errors = report_input_errors(data, today=today, to_staff=True)
     if channel not in INTAKE_CHANNELS:
         errors["channel"] = [_("Choose how the complaint came in.")]
     if data.reporter_role not in ReporterRole.values:

@@ -185,6 +185,9 @@ class ReportListFilterSerializer(serializers.Serializer):
     )
     priority = serializers.ChoiceField(Priority.choices, required=False)
     kecamatan = serializers.CharField(required=False, help_text="The kecamatan's code or name.")
+    channel = serializers.ChoiceField(
+        Channel.choices, required=False, help_text="Only reports that came in by this door (staff intake included)."
+    )
 
     def inbox_filters(self) -> dict | None:
         """The report_inbox arguments asked for; None when no kecamatan has the code or name given."""
@@ -192,6 +195,7 @@ class ReportListFilterSerializer(serializers.Serializer):
         arguments = {
             "statuses": (filters["status"],) if "status" in filters else WAITING_STATUSES,
             "priority": filters.get("priority", ""),
+            "channel": filters.get("channel", ""),
         }
         if "kecamatan" in filters:
             name = filters["kecamatan"].strip()

@@ -1,20 +1,23 @@
 """A realistic caseload for the demo (seed_demo): some of the fictional reports triaged, the
-others accepted into cases that stand in every step of the case lifecycle."""
+others accepted into cases that stand in every step of the case lifecycle; and complaints
+recorded by staff from the agency's other doors."""
 
 import random
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
+from areas.models import Kelurahan
 from cases import services
 from cases.choices import ClosureReason, ServiceStatus
 from cases.models import Case, Provider
-from reports.choices import Status
+from reports.choices import INTAKE_CHANNELS, Channel, Status
 from reports.models import Report
-from reports.services import report_message_add
+from reports.services import IntakeInput, report_message_add
 
-from .services import report_accept, report_acknowledge, report_reject
+from .services import report_accept, report_acknowledge, report_intake, report_reject
 
 # How far each demo case gets, in order: the caseload then holds every status.
 STEPS = ["registered", "assessment", "case_plan", "services", "monitoring", "closure_requested", "closed"]
@@ -112,3 +115,104 @@ def seed_demo_cases(*, seed: int = 2026) -> int:
         _walk(case, STEPS[created % len(STEPS)], officer=officer, supervisor=supervisor, rng=rng)
         created += 1
     return created
+
+
+# --- complaints recorded by staff ---------------------------------------------------------------
+
+
+def _demo_letter() -> SimpleUploadedFile:
+    """A one-page PDF standing for a scanned referral letter (blank: the demo holds no real letter)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return SimpleUploadedFile("surat-rujukan-contoh.pdf", body, content_type="application/pdf")
+
+
+def _intake(**fields) -> IntakeInput:
+    today = timezone.localdate()
+    defaults = {
+        "violence_types": ["fisik"],
+        "danger_now": "no",
+        "injured": "no",
+        "reporter_relation": "other",  # follows from reporter_role (IntakeInput)
+        "occurred_on": today - timedelta(days=3),
+        "place": "rumah_tangga",
+        "child_sex": "P",
+        "perpetrator_relation": "orang_tua",
+        "perpetrator_lives_with_child": "yes",
+    }
+    return IntakeInput(**(defaults | fields))
+
+
+def seed_demo_intake() -> int:
+    """A walk-in accepted into a case in the same step, a SAPA 129 hand-over and a police referral
+    with its letter, left in the inbox: through triage.services.report_intake as an officer records
+    them. Nothing is added once a staff-recorded complaint exists."""
+    if Report.objects.filter(channel__in=INTAKE_CHANNELS).exists():
+        return 0
+    officer = User.objects.get(username="petugas")
+    kelurahan = {k.name: k for k in Kelurahan.objects.filter(name__in=["Gunung Samarinda", "Sepinggan", "Manggar"])}
+    today = timezone.localdate()
+    complaints = [
+        (
+            Channel.WALK_IN,
+            _intake(
+                narrative="[CONTOH FIKTIF] Seorang ibu datang ke kantor: anaknya dipukul ayah tirinya semalam.",
+                kelurahan=kelurahan["Gunung Samarinda"],
+                child_age=9,
+                reporter_role="parent",
+                reporter_name="Contoh Ibu Pelapor",
+                reporter_contact="0812 0000 0001",
+                contact_consent=True,
+                contact_consent_note="[CONTOH FIKTIF] Boleh ditelepon sore hari.",
+            ),
+            [],
+            True,
+        ),
+        (
+            Channel.SAPA_129,
+            _intake(
+                narrative="[CONTOH FIKTIF] Pelimpahan SAPA 129: anak kecil ditinggal sendirian berhari-hari.",
+                violence_types=["penelantaran"],
+                danger_now="unknown",
+                injured="unknown",
+                kelurahan=kelurahan["Manggar"],
+                child_age=5,
+                child_sex="L",
+                reporter_role="agency_staff",
+            ),
+            [],
+            False,
+        ),
+        (
+            Channel.REFERRAL,
+            _intake(
+                narrative="[CONTOH FIKTIF] Rujukan Unit PPA: anak korban kekerasan oleh tetangga, perlu pendampingan.",
+                kelurahan=kelurahan["Sepinggan"],
+                child_age=12,
+                perpetrator_relation="tetangga",
+                perpetrator_lives_with_child="no",
+                reporter_role="police",
+                source_agency="police",
+                source_agency_name="Unit PPA Polresta Balikpapan",
+                source_letter_number="B/000/XII/2026/CONTOH",
+                source_letter_date=today - timedelta(days=1),
+                source_contact_person="Contoh Petugas Unit PPA",
+            ),
+            [_demo_letter()],
+            False,
+        ),
+    ]
+    for channel, data, files, accept in complaints:
+        report_intake(data=data, channel=channel, acting_user=officer, files=files, accept=accept)
+    return len(complaints)

@@ -10,7 +10,7 @@ from accounts.models import User
 from areas.models import Kecamatan
 from cases.access import cases_for, reports_for
 from cases.models import Case
-from reports.choices import MESSAGE_MAX_LENGTH, VIOLENCE_TYPE_SHORT, Priority, RejectionReason, Status
+from reports.choices import MESSAGE_MAX_LENGTH, VIOLENCE_TYPE_SHORT, Channel, Priority, RejectionReason, Status
 from reports.models import WAITING_STATUSES, Report
 
 # What people type: "lp-2026-123" is read as LP-2026-000123.
@@ -64,6 +64,7 @@ class InboxFilterForm(forms.Form):
     violence_type = forms.ChoiceField(
         label=_("Form of violence"), required=False, choices=[("", _("All")), *VIOLENCE_TYPE_SHORT.items()]
     )
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices])
 
     def filters(self) -> dict:
         """The report_inbox arguments for the valid fields."""
@@ -76,6 +77,7 @@ class InboxFilterForm(forms.Form):
             "priority": data.get("priority", ""),
             "kecamatan": data.get("kecamatan"),
             "violence_type": data.get("violence_type", ""),
+            "channel": data.get("channel", ""),
             "or_unread": status == STATUS_WAITING,
         }
 

@@ -30,15 +30,17 @@ def report_inbox(
     priority: str = "",
     kecamatan: Kecamatan | None = None,
     violence_type: str = "",
+    channel: str = "",
     or_unread: bool = False,
 ) -> QuerySet[Report]:
     """The reports `user` may triage, most urgent and nearest deadline first.
 
     Each report comes with its kelurahan and kecamatan, its forms of violence (one prefetch
     query for the page) and `attachment_count`: a page costs the same queries for 3 or 3,000.
-    An empty `statuses` means every status. Each report has `unread_messages`, the reporter's
-    messages `user` has not read; with `or_unread`, a report in another status is listed too
-    while it has any (an accepted report the child writes on again must not drop out of sight).
+    An empty `statuses` means every status; an empty `channel`, every door. Each report has
+    `unread_messages`, the reporter's messages `user` has not read; with `or_unread`, a report in
+    another status is listed too while it has any (an accepted report the child writes on again
+    must not drop out of sight).
     """
     reports = reports_for(user).annotate(unread_messages=unread_per_report(user))
     if statuses:
@@ -48,6 +50,8 @@ def report_inbox(
         reports = reports.filter(priority=priority)
     if kecamatan is not None:
         reports = reports.filter(kelurahan__kecamatan=kecamatan)
+    if channel:
+        reports = reports.filter(channel=channel)
     if violence_type:
         # Exists, not a join: a join would multiply the rows the attachment count runs over.
         reports = reports.filter(

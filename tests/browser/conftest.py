@@ -24,7 +24,16 @@ from .support import (
 )
 
 # The sub-folders a run writes; only these are emptied first (BROWSER_ARTIFACTS may be any folder).
-JOURNEY_FOLDERS = ("1-reporter-js", "2-reporter-nojs", "3-officer", "4-volunteer", "5-quick-exit", "axe", "logs")
+JOURNEY_FOLDERS = (
+    "1-reporter-js",
+    "2-reporter-nojs",
+    "3-officer",
+    "4-volunteer",
+    "5-quick-exit",
+    "6-intake",
+    "axe",
+    "logs",
+)
 _used = {"artifacts": False}
 
 

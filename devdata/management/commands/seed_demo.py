@@ -10,7 +10,7 @@ from areas.models import RT, Kelurahan
 from areas.services import rt_bulk_import
 from outreach.demo import seed_demo_outreach
 from reports.demo import seed_demo_reports
-from triage.demo import seed_demo_cases
+from triage.demo import seed_demo_cases, seed_demo_intake
 
 DEMO_PASSWORD = "Demo-KLA-2026"  # noqa: S105 - printed on purpose; seed_demo refuses to run in production
 
@@ -100,6 +100,14 @@ class Command(BaseCommand):
                 _("Cases: %(count)d fictional cases created, in every step.") % {"count": cases}
                 if cases
                 else _("Cases: already present, none added.")
+            )
+            # After the cases: the walk-in is accepted into a case of its own, the others wait.
+            intake = seed_demo_intake()
+            self.stdout.write(
+                _("Staff intake: %(count)d fictional complaints recorded (walk-in, SAPA 129, police referral).")
+                % {"count": intake}
+                if intake
+                else _("Staff intake: already present, none added.")
             )
 
         self.stdout.write("")
