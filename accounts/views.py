@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.plan_selectors import pending_approvals
 from core.errors import DomainError
 
 from . import selectors, services
-from .capabilities import Capability
+from .capabilities import Capability, user_can
 from .decorators import login_and_second_factor_required
 from .forms import GrantRoleForm, LoginForm, ResetLoginForm, TokenForm
 from .models import Role
@@ -222,14 +223,14 @@ class LogoutView(auth_views.LogoutView):
 
 @login_and_second_factor_required
 def staff_home(request):
-    # Each role starts where its work is: volunteers at their RTs, officers and supervisors
-    # at the report inbox, the head of agency at the case list.
+    # Each role starts where its work is: volunteers at their RTs, officers at the report inbox,
+    # the head of agency at the case list; supervisors here, at what waits for their approval.
     start = {
         Role.VOLUNTEER: "outreach:home",
         Role.OFFICER: "triage:inbox",
-        Role.SUPERVISOR: "triage:inbox",
         Role.HEAD: "cases:list",
     }.get(request.user.role)
     if start:
         return redirect(start)
-    return render(request, "accounts/staff_home.html")
+    approvals = pending_approvals(user=request.user) if user_can(request.user, Capability.SUPERVISE) else None
+    return render(request, "accounts/staff_home.html", {"approvals": approvals})

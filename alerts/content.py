@@ -52,6 +52,11 @@ TITLES = {
     AlertKind.CASE_INACTIVE: lambda: _("Case without activity"),
     AlertKind.REPORTER_MESSAGE: lambda: _("New message from the reporter"),
     AlertKind.REPORTER_MESSAGE_UNREAD: lambda: _("Message from the reporter still unread"),
+    AlertKind.POLICE_DUE: lambda: _("Pass the report to the police soon (UU TPKS Pasal 41)"),
+    AlertKind.POLICE_OVERDUE: lambda: _("Not passed to the police in time (UU TPKS Pasal 41)"),
+    AlertKind.HEARING_SOON: lambda: _("Court hearing soon"),
+    AlertKind.REFERRAL_UNANSWERED: lambda: _("Referral still without the provider's answer"),
+    AlertKind.APPROVAL_WAITING: lambda: _("A case plan is waiting for your approval"),
 }
 
 # Lateness is counted from the report's acknowledgement deadline: for the escalation ladder only.

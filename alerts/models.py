@@ -19,6 +19,12 @@ class AlertKind(models.TextChoices):
     CASE_INACTIVE = "case_inactive", _("Case without activity")
     REPORTER_MESSAGE = "reporter_msg", _("Message from the reporter")
     REPORTER_MESSAGE_UNREAD = "reporter_msg_2", _("Message from the reporter unread: supervisor")
+    # UU 12/2022 TPKS Pasal 41: a sexual-violence report passed to the police within 3x24 hours.
+    POLICE_DUE = "police_due", _("Pass to the police soon (TPKS)")
+    POLICE_OVERDUE = "police_due_2", _("Not passed to the police in time (TPKS): supervisor")
+    HEARING_SOON = "hearing_soon", _("Court hearing soon")
+    REFERRAL_UNANSWERED = "referral_due", _("Referral without an answer")
+    APPROVAL_WAITING = "approval_wait", _("Waiting for your approval")
 
 
 class DeliveryStatus(models.TextChoices):

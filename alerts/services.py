@@ -11,12 +11,12 @@ from django.utils import timezone, translation
 from accounts.capabilities import Capability, holders, roles_with, user_can
 from accounts.models import User
 from cases.choices import CaseStatus
-from cases.models import Case, CaseReport, CaseService
+from cases.models import Case, CaseReport, CaseService, CourtHearing, LegalRecord
+from cases.referral_selectors import referrals_unanswered
 from core.models import AuditEvent
 from reports.choices import AuthorKind, Priority
 from reports.models import PublicStatus, Report, ReportMessage
-from reports.priority import response_time_passed
-from triage.models import ThreadRead
+from triage.threads import left_unread
 
 from . import channels
 from .content import CONTENT_FIELDS, alert_content
@@ -223,16 +223,16 @@ def escalation_sweep(*, now: datetime) -> int:
 def unread_message_sweep(*, now: datetime) -> int:
     """Reporter messages nobody has read within their report's acknowledgement window
     (REPORT_RESPONSE_HOURS) go to the supervisors, once per message. Read means a staff
-    member opened the thread after it came (triage.models.ThreadRead)."""
+    member opened the thread after it came (triage.threads.left_unread, which also makes them
+    unread for the supervisors)."""
     message_key = Concat(Value("message:"), Cast("pk", CharField()))
     unread = (
         ReportMessage.objects.filter(author_kind=AuthorKind.REPORTER)
-        .filter(response_time_passed("acknowledge", now, since="created_at", report="report__"))
+        .filter(left_unread(now))
         .annotate(alert_key=message_key, escalation_key=Concat(message_key, Value(":supervisor")))
         # Only messages that were alerted: those from before this alert existed are not escalated
         # all at once.
         .filter(Exists(Alert.objects.filter(key=OuterRef("alert_key"))))
-        .exclude(Exists(ThreadRead.objects.filter(report=OuterRef("report"), read_up_to__gte=OuterRef("pk"))))
         .exclude(Exists(Alert.objects.filter(key=OuterRef("escalation_key"))))
         # The case comes with the message (a LEFT JOIN): no query per message in this sweep,
         # which runs every minute. Its officers are not needed: the supervisors are told.
@@ -262,7 +262,8 @@ def _officers(case: Case) -> list[User]:
 
 def reminder_sweep(*, now: datetime) -> int:
     """Overdue follow-ups and services remind the officer, and the supervisor if still overdue
-    REMINDER_SUPERVISOR_AFTER_DAYS later; a case without activity is flagged to supervisors."""
+    REMINDER_SUPERVISOR_AFTER_DAYS later; a case without activity is flagged to supervisors; a
+    referral without the provider's answer after REFERRAL_ANSWER_DAYS reminds the officers."""
     today = timezone.localdate(now)
     late_for_supervisor = today - timedelta(days=settings.REMINDER_SUPERVISOR_AFTER_DAYS)
     supervisors = _active(Capability.ESCALATION_LEVEL_2)
@@ -286,6 +287,16 @@ def reminder_sweep(*, now: datetime) -> int:
         _raise(f"service:{service.uuid}:due", AlertKind.SERVICE_DUE, _officers(service.case), service.case)
         if service.planned_on < late_for_supervisor:
             _raise(f"service:{service.uuid}:due:supervisor", AlertKind.STILL_OVERDUE, supervisors, service.case)
+    # A referral the provider has not answered: the officers chase it, once per referral.
+    for referral in referrals_unanswered(today).select_related(
+        "case__assigned_officer", "case__second_officer", "case__kelurahan"
+    ):
+        _raise(
+            f"referral:{referral.uuid}:unanswered",
+            AlertKind.REFERRAL_UNANSWERED,
+            _officers(referral.case),
+            referral.case,
+        )
     quiet_since = now - timedelta(days=settings.CASE_INACTIVE_DAYS)
     # Activity is every change the audit trail records on the case (a visit, a service, a note),
     # not only edits of the case row itself, which those never touch; reading is not activity.
@@ -311,6 +322,48 @@ def reminder_sweep(*, now: datetime) -> int:
         with transaction.atomic():
             if alert_raise(key=key, kind=kind, level=1, recipients=recipients, case=case):
                 raised += 1
+    return raised
+
+
+def legal_sweep(*, now: datetime) -> int:
+    """UU TPKS Pasal 41 and the courts: a sexual-violence case not yet passed to the police (nor a
+    reason recorded) reminds its officers when fewer than TPKS_POLICE_REMIND_HOURS are left
+    (POLICE_DUE), and reaches the supervisors once the deadline has passed (POLICE_OVERDUE); a
+    court hearing within HEARING_REMIND_DAYS reminds the officers (HEARING_SOON). Once each:
+    the key names the deadline or the hearing. Reads only records still waiting (a partial index)."""
+    candidates: list[tuple[str, str, int, list[User], Case]] = []
+    supervisors: list[User] | None = None
+    waiting = (
+        LegalRecord.objects.filter(
+            police_referred_at__isnull=True,
+            police_waived_at__isnull=True,
+            police_due_at__lte=now + timedelta(hours=settings.TPKS_POLICE_REMIND_HOURS),
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case__assigned_officer", "case__second_officer", "case__kelurahan")
+    )
+    for record in waiting:
+        case, due = record.case, f"{record.police_due_at:%Y%m%d%H%M}"
+        officers = _officers_of(case)
+        if record.police_due_at > now:
+            candidates.append((f"case:{case.pk}:police:{due}", AlertKind.POLICE_DUE, 1, officers, case))
+            continue
+        supervisors = _active(Capability.ESCALATION_LEVEL_2) if supervisors is None else supervisors
+        candidates.append((f"case:{case.pk}:police:{due}", AlertKind.POLICE_DUE, 1, officers or supervisors, case))
+        candidates.append((f"case:{case.pk}:police:{due}:supervisor", AlertKind.POLICE_OVERDUE, 2, supervisors, case))
+    hearings = CourtHearing.objects.filter(
+        held_at__gt=now, held_at__lte=now + timedelta(days=settings.HEARING_REMIND_DAYS)
+    ).select_related("case__assigned_officer", "case__second_officer", "case__kelurahan")
+    for hearing in hearings:
+        key = f"hearing:{hearing.pk}:{hearing.held_at:%Y%m%d%H%M}"
+        candidates.append((key, AlertKind.HEARING_SOON, 1, _officers_of(hearing.case), hearing.case))
+    raised_before = set(Alert.objects.filter(key__in=[key for key, *_rest in candidates]).values_list("key", flat=True))
+    raised = 0
+    for key, kind, level, recipients, case in candidates:
+        if key in raised_before:
+            continue
+        with transaction.atomic():
+            raised += alert_raise(key=key, kind=kind, level=level, recipients=recipients, case=case) is not None
     return raised
 
 

@@ -387,6 +387,15 @@ REPORT_RESPONSE_HOURS = {
 }
 # Sexual violence within this many hours is urgent: the forensic window.
 REPORT_FORENSIC_WINDOW_HOURS = 72
+# UU 12/2022 TPKS Pasal 41: a sexual-violence report goes to the police within 3x24 hours of its
+# receipt (cases.legal.police_due_at); the case's officers are reminded when this many hours are
+# left, the supervisors told once it has passed; a court hearing reminds them this many days ahead.
+TPKS_POLICE_REFERRAL_HOURS = env.int("TPKS_POLICE_REFERRAL_HOURS", default=72, minimum=1)
+TPKS_POLICE_REMIND_HOURS = env.int("TPKS_POLICE_REMIND_HOURS", default=24, minimum=1)
+HEARING_REMIND_DAYS = env.int("HEARING_REMIND_DAYS", default=2, minimum=1)
+# An outgoing referral still without the provider's answer this many days after it was sent
+# reminds the case's officers (cases.referrals.referrals_unanswered), once per referral.
+REFERRAL_ANSWER_DAYS = env.int("REFERRAL_ANSWER_DAYS", default=7, minimum=1)
 
 # Rate limits ("count/period", period s, m, h or d), counted per client under a keyed hash of
 # the address that lives only in the cache, and for everybody together.

@@ -22,11 +22,13 @@ from accounts.capabilities import Capability
 from accounts.permissions import HasCapability
 from core.api import ERRORS_400, MISSING_404, PAGE_404, paginated
 from core.fields import identifying_fields
+from reports.choices import MESSAGE_MAX_LENGTH
 from reports.models import Report
 
 from . import services
 from .access import CaseAccess, access_case, cases_for, visible_references
 from .choices import (
+    MAX_AGE,
     RECOVERY_DIMENSIONS,
     SCORE_MAX,
     SCORE_MIN,
@@ -187,6 +189,17 @@ class CaseTransitionAPI(CaseAPIView):
         )
         explanation = optional_text(5000, help_text='request_closure with reason "other": what happened.')
         comment = optional_text(5000, help_text="approve_closure (optional) and send_back (required).")
+        closing_message = optional_text(
+            MESSAGE_MAX_LENGTH,
+            help_text="request_closure and approve_closure (optional): a message to the reporter(s), written on each "
+            "of the case's reports when the closure is approved (the supervisor's, else the one held from the "
+            "request; sending back drops it); their status page shows it as the closing message.",
+        )
+        justification = optional_text(
+            5000,
+            help_text="approve_closure: required when the case has high risk, a latest follow-up score of 2 or lower "
+            "or an open legal process (GET .../approval-context/ lists the reasons).",
+        )
 
     @extend_schema(
         operation_id="case_transition",
@@ -208,11 +221,24 @@ class CaseTransitionAPI(CaseAPIView):
             case "advance":
                 services.case_advance(**common)
             case "request_closure":
-                services.case_request_closure(reason=data["reason"], explanation=data["explanation"], **common)
+                services.case_request_closure(
+                    reason=data["reason"],
+                    explanation=data["explanation"],
+                    closing_message=data["closing_message"],
+                    **common,
+                )
             case "approve_closure":
-                services.case_decide_closure(approve=True, comment=data["comment"], **common)
+                services.case_decide_closure(
+                    approve=True,
+                    comment=data["comment"],
+                    closing_message=data["closing_message"],
+                    justification=data["justification"],
+                    **common,
+                )
             case "send_back":
-                services.case_decide_closure(approve=False, comment=data["comment"], **common)
+                services.case_decide_closure(
+                    approve=False, comment=data["comment"], closing_message=data["closing_message"], **common
+                )
             case "reopen":
                 services.case_reopen(reason=data["reason"], **common)
         return Response(reloaded_case_detail(request, uuid))
@@ -251,7 +277,22 @@ class CaseChildAddAPI(CaseAPIView):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100)
         birth_date = serializers.DateField(required=False, allow_null=True, default=None)
-        age = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=17)
+        age = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            default=None,
+            min_value=0,
+            max_value=MAX_AGE,
+            help_text="Today's age; 18 or more for a survivor who is an adult now (then age_at_incident is needed).",
+        )
+        age_at_incident = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            default=None,
+            min_value=0,
+            max_value=17,
+            help_text="The age when the violence happened: the case is served by it.",
+        )
         sex = ChildSexField(required=False, allow_blank=True, default="")
         education = serializers.ChoiceField(Education.choices, required=False, allow_blank=True, default="")
         disability = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -19,5 +19,21 @@ class CaseAction(AuditAction):
     CLOSURE_APPROVED = "cases.closure_approved"
     CLOSURE_SENT_BACK = "cases.closure_sent_back"
     REOPENED = "cases.reopened"
+    # the structured assessment and the case plan (cases.plans)
+    ASSESSMENT_RATED = "cases.assessment_rated"
+    PLAN_GOAL_ADDED = "cases.plan_goal_added"
+    PLAN_SUBMITTED = "cases.plan_submitted"
+    PLAN_APPROVED = "cases.plan_approved"
+    PLAN_RETURNED = "cases.plan_returned"
+    # outgoing referrals and the transfer to another UPTD PPA (cases.referrals)
+    REFERRAL_SENT = "cases.referral_sent"
+    REFERRAL_ANSWERED = "cases.referral_answered"
+    TRANSFERRED = "cases.transferred"
     VIEWED = "cases.viewed"  # a read of identifying data, not a change
     MATCH_KEYS_RECOMPUTED = "cases.match_keys_recomputed"  # every child's, after CHILD_MATCH_SECRET changed
+    # The legal process (cases.legal)
+    LEGAL_DEADLINE_STARTED = "cases.legal_deadline_started"  # TPKS Pasal 41: sexual violence, 3x24 h
+    LEGAL_UPDATED = "cases.legal_updated"
+    LEGAL_POLICE_REFERRED = "cases.legal_police_referred"
+    LEGAL_POLICE_WAIVED = "cases.legal_police_waived"
+    HEARING_ADDED = "cases.hearing_added"

@@ -12,15 +12,15 @@ from reports.choices import MESSAGE_MAX_LENGTH
 
 from .case_selectors import STATUS_ALL, STATUS_OPEN, CaseFilters, case_officers
 from .choices import (
+    MAX_AGE,
     CaseStatus,
     ClosureReason,
     Education,
     PerpetratorRelation,
-    RiskLevel,
     ServiceStatus,
     ServiceType,
 )
-from .models import CaseService, Child, Provider
+from .models import CaseService, Child, Perpetrator, Provider
 from .services import (
     ChildInput,
     FollowUpInput,
@@ -104,18 +104,35 @@ class VersionedForm(forms.Form):
     )
 
 
-class AssessmentForm(VersionedForm):
-    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices, widget=forms.RadioSelect)
-    needs = _long_text(_("The child's needs"), rows=4)
-
-
 class AdvanceForm(VersionedForm):
     pass
 
 
+def _closing_message_field(help_text):
+    return forms.CharField(
+        label=_("Closing message to the reporter"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class ClosureRequestForm(VersionedForm):
-    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("Reason for closing"),
+        # A transfer is recorded with its own action (receiving agency, letter, hand-over packet).
+        choices=[(value, label) for value, label in ClosureReason.choices if value != ClosureReason.TRANSFERRED],
+        widget=forms.RadioSelect,
+    )
     explanation = _long_text(_("Explanation"), required=False)
+    closing_message = _closing_message_field(
+        _(
+            "Optional. Sent to whoever reported this case, on each of its reports, when a supervisor approves the "
+            "closure: they read it on their status page with their receipt code. Write to them as to the child or "
+            "the family; name no one."
+        )
+    )
 
 
 class ClosureDecisionForm(VersionedForm):
@@ -126,6 +143,21 @@ class ClosureDecisionForm(VersionedForm):
         choices=[(APPROVE, _("Approve closure")), (SEND_BACK, _("Send back"))], widget=forms.HiddenInput
     )
     comment = _long_text(_("Comment"), required=False, rows=2, help_text=_("Needed when you send the case back."))
+    justification = _long_text(
+        _("Justification for closing"),
+        required=False,
+        rows=2,
+        help_text=_(
+            "Needed to close a case with high risk, a follow-up score of 2 or lower, or an open legal process."
+        ),
+    )
+    closing_message = _closing_message_field(
+        _(
+            "Optional, when you approve. Sent to whoever reported this case, on each of its reports, as the case "
+            "closes, instead of the officer's message shown above: their status page shows it as the closing "
+            "message. Name no one."
+        )
+    )
 
 
 class ReopenForm(VersionedForm):
@@ -154,9 +186,17 @@ class ChildForm(forms.Form):
     age = forms.IntegerField(
         label=_("Age"),
         min_value=0,
+        max_value=MAX_AGE,
+        required=False,
+        help_text=_("Today's age, if the date of birth is not known."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    age_at_incident = forms.IntegerField(
+        label=_("Age at the incident"),
+        min_value=0,
         max_value=17,
         required=False,
-        help_text=_("If the date of birth is not known."),
+        help_text=_("How old the child was when it happened. Needed for a survivor who is an adult now."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     sex = forms.ChoiceField(
@@ -183,10 +223,29 @@ class ChildForm(forms.Form):
 class PerpetratorForm(forms.Form):
     relation = forms.ChoiceField(label=_("Relationship to the child"), choices=PerpetratorRelation.choices)
     lives_with_child = forms.ChoiceField(label=_("Lives with the child"), choices=YES_NO_UNKNOWN, required=False)
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=[("", _("Not known")), *Perpetrator._meta.get_field("sex").choices], required=False
+    )
+    age = forms.IntegerField(
+        label=_("Age"),
+        min_value=0,
+        max_value=MAX_AGE,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    is_child = forms.ChoiceField(
+        label=_("Is a child (under 18)"),
+        choices=YES_NO_UNKNOWN,
+        required=False,
+        help_text=_("When the age is not known. A child perpetrator is a child in conflict with the law (ABH)."),
+    )
     description = _long_text(_("Description"), required=False, rows=2)
 
     def clean_lives_with_child(self) -> bool | None:
         return _yes_no(self.cleaned_data["lives_with_child"])
+
+    def clean_is_child(self) -> bool | None:
+        return _yes_no(self.cleaned_data["is_child"])
 
 
 class ServicePlanForm(forms.Form):

@@ -14,9 +14,8 @@ from accounts.models import User
 from areas.models import Kecamatan
 from core.fields import identifying_fields
 from core.models import AuditEvent
-from reports.choices import AuthorKind
 from reports.models import Report, ReportMessage
-from triage.threads import read_markers, unread_per_case
+from triage.threads import unread_messages, unread_per_case
 
 from .access import CaseAccess, cases_for, reports_for
 from .audit import CaseAction
@@ -176,9 +175,10 @@ class ReportThread:
 
 def case_threads(*, access: CaseAccess, user: User) -> list[ReportThread]:
     """The linked reports `user` may read with their threads, each message flagged unread for
-    them: three queries (reports, messages, markers) whatever the number of reports. Nobody who
-    cannot read a report and its identities (the head of agency) gets any. Reads only: the page
-    marks what it showed as read (threads_mark_read)."""
+    them (triage.threads.unread_messages, the one rule): three queries (reports, messages, the
+    unread ones) whatever the number of reports. Nobody who cannot read a report and its
+    identities (the head of agency) gets any. Reads only: the page marks what it showed as read
+    (threads_mark_read)."""
     if not (access.identities and user_can(user, Capability.TRIAGE)):
         return []
     reports = list(
@@ -190,15 +190,9 @@ def case_threads(*, access: CaseAccess, user: User) -> list[ReportThread]:
     messages: dict[int, list[ReportMessage]] = {report.pk: [] for report in reports}
     for message in ReportMessage.objects.filter(report__in=reports).select_related("author"):
         messages[message.report_id].append(message)
-    markers = read_markers(user, messages)
+    unread = set(unread_messages(user).filter(report__in=reports).values_list("pk", flat=True))
     threads = [
-        ReportThread(
-            report=report,
-            messages=[
-                (message, message.author_kind == AuthorKind.REPORTER and message.pk > markers.get(report.pk, 0))
-                for message in messages[report.pk]
-            ],
-        )
+        ReportThread(report=report, messages=[(message, message.pk in unread) for message in messages[report.pk]])
         for report in reports
     ]
     return threads

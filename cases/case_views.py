@@ -42,12 +42,12 @@ from reports.models import Report
 from reports.services import report_message_add
 from triage.threads import threads_mark_read
 
+from . import plans
 from . import services as cs
 from .access import CaseAccess, access_case, reports_for, visible_references
 from .audit import CaseAction
 from .case_forms import (
     AdvanceForm,
-    AssessmentForm,
     AssignForm,
     CaseFilterForm,
     ChildForm,
@@ -63,8 +63,13 @@ from .case_forms import (
 )
 from .case_selectors import CaseFilters, CasePage, case_list, case_page, case_threads, case_views
 from .charts import RecoveryChart
-from .choices import CaseStatus, ClosureReason, RiskLevel, ServiceStatus, ServiceType
-from .models import Case, CaseService
+from .choices import CaseStatus, ClosureReason, ReferralStatus, RiskLevel, ServiceStatus, ServiceType
+from .legal import legal_page
+from .legal_forms import legal_action_forms
+from .models import Case, CasePlan, CaseService
+from .plan_forms import StructuredAssessmentForm, plan_action_forms
+from .plan_selectors import case_approval_context, plan_view
+from .referral_forms import referral_page_part
 from .services import NEXT_STEP
 
 readers_only = login_and_second_factor_required(capability=Capability.READ_CASES)
@@ -117,6 +122,19 @@ EVENT_LABELS = {
     CaseAction.CLOSURE_APPROVED: gettext_lazy("Closure approved, case closed"),
     CaseAction.CLOSURE_SENT_BACK: gettext_lazy("Closure sent back to follow-up"),
     CaseAction.REOPENED: gettext_lazy("Case reopened"),
+    CaseAction.LEGAL_DEADLINE_STARTED: gettext_lazy("Sexual violence: 3x24 hours to pass it to the police (UU TPKS)"),
+    CaseAction.LEGAL_UPDATED: gettext_lazy("Legal record updated"),
+    CaseAction.LEGAL_POLICE_REFERRED: gettext_lazy("Passed to the police"),
+    CaseAction.LEGAL_POLICE_WAIVED: gettext_lazy("Not passed to the police, reason recorded"),
+    CaseAction.HEARING_ADDED: gettext_lazy("Court hearing added"),
+    CaseAction.ASSESSMENT_RATED: gettext_lazy("Assessment ratings recorded"),
+    CaseAction.PLAN_GOAL_ADDED: gettext_lazy("Goal added to the case plan"),
+    CaseAction.PLAN_SUBMITTED: gettext_lazy("Case plan sent for approval"),
+    CaseAction.PLAN_APPROVED: gettext_lazy("Case plan approved"),
+    CaseAction.PLAN_RETURNED: gettext_lazy("Case plan returned for changes"),
+    CaseAction.REFERRAL_SENT: gettext_lazy("Referral sent"),
+    CaseAction.REFERRAL_ANSWERED: gettext_lazy("Referral answered"),
+    CaseAction.TRANSFERRED: gettext_lazy("Case transferred to another UPTD PPA"),
 }
 
 
@@ -162,8 +180,16 @@ def _timeline(page: CasePage) -> list[TimelineEntry]:
         elif event.action == CaseAction.SERVICE_UPDATED:
             service_type = _label(ServiceType, service_types.get(data.get("service")))
             detail = f"{service_type}: {_label(ServiceStatus, data.get('status'))}"
+        elif event.action == CaseAction.REFERRAL_ANSWERED:
+            detail = f"{_label(ReferralStatus, data.get('from'))} → {_label(ReferralStatus, data.get('to'))}"
+        elif event.action == CaseAction.TRANSFERRED:
+            detail = data.get("receiving_agency", "")
         elif event.action == CaseAction.CLOSURE_REQUESTED:
             detail = _label(ClosureReason, data.get("reason"))
+        if event.action in (CaseAction.CLOSURE_REQUESTED, CaseAction.CLOSURE_APPROVED) and data.get(
+            "closing_message_to"
+        ):
+            detail = "; ".join(filter(None, [detail, _("closing message sent to the reporter")]))
         entries.append(
             TimelineEntry(
                 at=event.at,
@@ -198,7 +224,7 @@ def _report_url(report: Report) -> str | None:
         return None
 
 
-def _action_forms(access: CaseAccess) -> dict[str, forms.Form]:
+def _action_forms(access: CaseAccess, plan: CasePlan | None) -> dict[str, forms.Form]:
     """The actions this person can take on the case in its present step, as unbound forms."""
     if not access.can_edit:
         return {}
@@ -207,8 +233,8 @@ def _action_forms(access: CaseAccess) -> dict[str, forms.Form]:
     version = {"version": case.version}
     available: dict[str, forms.Form] = {}
     if case.status in (CaseStatus.REGISTERED, CaseStatus.ASSESSMENT):
-        available["assessment"] = AssessmentForm(
-            initial={**version, "risk_level": case.risk_level, "needs": case.needs}, prefix="assessment"
+        available["assessment"] = StructuredAssessmentForm(
+            initial={**version, "needs": case.needs}, prefix="assessment"
         )
     if case.status in NEXT_STEP:
         available["advance"] = AdvanceForm(initial=version, prefix="advance")
@@ -230,6 +256,7 @@ def _action_forms(access: CaseAccess) -> dict[str, forms.Form]:
             prefix="assign",
         )
     available["note"] = NoteForm(prefix="note")
+    available.update(plan_action_forms(access, plan))
     return available
 
 
@@ -244,7 +271,10 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
     if access.identities:
         cs.case_record_view(case=case, acting_user=request.user)
     page = case_page(access=access, today=timezone.localdate())
-    action_forms = _action_forms(access)
+    plan = plan_view(access=access, follow_ups=page.follow_ups)
+    action_forms = _action_forms(access, plan.plan)
+    legal_part = legal_page(case=case, now=timezone.now(), perpetrators=page.perpetrators)
+    action_forms.update(legal_action_forms(access, legal_part.record))
     threads = case_threads(access=access, user=request.user)
     # What this page shows is read by this person from now on (one statement).
     threads_mark_read(
@@ -256,6 +286,9 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
     if failed:
         action_forms[failed[0]] = failed[1]
     thread_rows = [(thread, name, action_forms[name]) for thread in threads for name in [_message_name(thread.report)]]
+    referral_part = referral_page_part(
+        access=access, action_forms=action_forms, today=timezone.localdate(), case_reports=page.case_reports
+    )
     context = {
         "access": access,
         "case": case,
@@ -275,6 +308,11 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
         "next_step": _label(CaseStatus, NEXT_STEP.get(case.status)),
         "alert_history": alert_history(case=case),
         "threads": thread_rows,
+        "legal": legal_part,
+        **referral_part,
+        "plan": plan,
+        # What a supervisor weighs before deciding the closure or the plan (cases.plan_selectors).
+        "approval": case_approval_context(case) if {"decision", "plan_decision"} & action_forms.keys() else None,
     }
     return render(request, "cases/detail.html", context, status=status)
 
@@ -337,17 +375,12 @@ def _act(
 @case_action
 def assess(request, uuid):
     def run(case, form):
-        data = form.cleaned_data
-        cs.case_record_assessment(
-            case=case,
-            risk_level=data["risk_level"],
-            needs=data["needs"],
-            expected_version=data["version"],
-            acting_user=request.user,
+        plans.case_assess(
+            case=case, data=form.to_input(), expected_version=form.cleaned_data["version"], acting_user=request.user
         )
         return _("The assessment has been recorded.")
 
-    return _act(request, uuid, "assessment", AssessmentForm, run)
+    return _act(request, uuid, "assessment", StructuredAssessmentForm, run)
 
 
 @case_action
@@ -389,6 +422,9 @@ def add_perpetrator(request, uuid):
             relation=data["relation"],
             lives_with_child=data["lives_with_child"],
             description=data["description"],
+            sex=data["sex"],
+            age=data["age"],
+            is_child=data["is_child"],
             acting_user=request.user,
         )
         return _("The perpetrator has been added.")
@@ -456,6 +492,7 @@ def request_closure(request, uuid):
             case=case,
             reason=data["reason"],
             explanation=data["explanation"],
+            closing_message=data["closing_message"],
             expected_version=data["version"],
             acting_user=request.user,
         )
@@ -473,6 +510,8 @@ def decide_closure(request, uuid):
             case=case,
             approve=approve,
             comment=data["comment"],
+            closing_message=data["closing_message"],
+            justification=data["justification"],
             expected_version=data["version"],
             acting_user=request.user,
         )

@@ -16,8 +16,8 @@ class CaseStatus(models.TextChoices):
 
 OPEN_STATUSES = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
 
-# A child is under 18 (UU 35/2014 Pasal 1); an age above MAX_AGE is a typing error.
-CHILD_MAX_AGE = 17
+# A child is under 18 (UU 35/2014 Pasal 1: reports.choices.CHILD_AGE_MAX); an age above MAX_AGE
+# is a typing error.
 MAX_AGE = 120
 
 
@@ -78,6 +78,7 @@ class ProviderKind(models.TextChoices):
     SHELTER = "rumah_aman", _("Shelter")
     SCHOOL = "sekolah", _("School")
     SOCIAL_SERVICE = "dinas_sosial", _("Social services")
+    UPTD_PPA = "uptd_ppa", _("Another UPTD PPA")
     OTHER = "lainnya", _("Other")
 
 
@@ -93,6 +94,88 @@ class PerpetratorRelation(models.TextChoices):
     LAINNYA = "lainnya", _("Someone else")
 
 
+class PerpetratorSex(models.TextChoices):
+    """As Perpetrator.sex records it (SIMFONI-PPA: perpetrator sex and age)."""
+
+    L = "L", _("Male")
+    P = "P", _("Female")
+
+
 # Recovery is scored on a fixed scale (design: "Case lifecycle").
 SCORE_MIN, SCORE_MAX = 1, 4
 RECOVERY_DIMENSIONS = ("safety", "physical_health", "emotional_wellbeing", "schooling", "family_support")
+
+
+# --- legal process (proses hukum) and UU 12/2022 TPKS ------------------------------------------
+
+
+class LegalStage(models.TextChoices):
+    NOT_REPORTED = "belum_dilaporkan", _("Not reported to the police")
+    INQUIRY = "penyelidikan", _("Inquiry (penyelidikan)")
+    INVESTIGATION = "penyidikan", _("Investigation (penyidikan)")
+    HANDED_TO_PROSECUTOR = "pelimpahan_p21", _("Handed to the prosecutor (pelimpahan/P21)")
+    TRIAL = "persidangan", _("Trial (persidangan)")
+    VERDICT = "putusan", _("Verdict (putusan)")
+    APPEAL = "banding", _("Appeal (banding)")
+    STOPPED = "dihentikan", _("Stopped (SP3) or diversion")
+
+
+# A legal process is open from the police report until a verdict with no appeal, or a stop.
+OPEN_LEGAL_STAGES = (
+    LegalStage.INQUIRY,
+    LegalStage.INVESTIGATION,
+    LegalStage.HANDED_TO_PROSECUTOR,
+    LegalStage.TRIAL,
+    LegalStage.APPEAL,
+)
+
+
+class RequestStatus(models.TextChoices):
+    """A restitution claim or an LPSK protection request."""
+
+    NONE = "", _("Not requested")
+    REQUESTED = "requested", _("Requested")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+# --- referrals and transfers ---------------------------------------------------------------------
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    DONE = "done", _("Done")
+
+
+OPEN_REFERRAL_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+
+
+class ConsentItem(models.TextChoices):
+    """What the consent to share covers; a referral letter prints only these."""
+
+    CHILD_IDENTITY = "child_identity", _("The child's name, age and sex")
+    ADDRESS = "address", _("Address and contact of the family")
+    CHRONOLOGY = "chronology", _("What happened (chronology)")
+    HEALTH = "health", _("Health and examination results")
+    PERPETRATOR = "perpetrator", _("The perpetrator")
+
+
+# --- assessment and case plan --------------------------------------------------------------------
+
+
+class AssessmentDomain(models.TextChoices):
+    SAFETY = "safety", _("Safety")
+    HEALTH = "health", _("Health")
+    PSYCHOLOGICAL = "psychological", _("Psychological state")
+    FAMILY = "family", _("Family and care")
+    EDUCATION = "education", _("Education")
+    LEGAL = "legal", _("Legal needs")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for changes")

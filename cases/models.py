@@ -2,24 +2,32 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.db import blank_or_in, value_in
 from core.fields import EncryptedTextField
+from reports.choices import CHILD_AGE_MAX
 
 from .choices import (
-    CHILD_MAX_AGE,
     MAX_AGE,
     OPEN_STATUSES,
+    RECOVERY_DIMENSIONS,
     SCORE_MAX,
     SCORE_MIN,
     UNFINISHED_SERVICE_STATUSES,
+    AssessmentDomain,
     CaseStatus,
     ClosureReason,
+    ConsentItem,
     Education,
+    LegalStage,
     PerpetratorRelation,
+    PlanStatus,
     ProviderKind,
+    ReferralStatus,
+    RequestStatus,
     RiskLevel,
     ServiceStatus,
     ServiceType,
@@ -78,6 +86,13 @@ class Case(models.Model):
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
     closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
     closure_explanation = EncryptedTextField(_("closure explanation"), blank=True)
+    # Closing with high risk, a low recovery score or an open legal process needs the supervisor's
+    # written reason (cases.services.case_decide_closure).
+    closure_justification = EncryptedTextField(_("justification for closing"), blank=True)
+    # The officer's closing words to the reporter(s), held until a supervisor approves the closure
+    # (then sent, unless the supervisor wrote others: cases.services.case_decide_closure) or sends
+    # the case back (then dropped).
+    closing_message = EncryptedTextField(_("closing message to the reporter"), blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Every edit names the version it started from; a stale one is refused (cases.services).
     version = models.PositiveIntegerField(default=1)
@@ -148,7 +163,7 @@ class Child(models.Model):
                 condition=models.Q(age__isnull=True) | models.Q(age__lte=MAX_AGE), name="child_age_plausible"
             ),
             models.CheckConstraint(
-                condition=models.Q(age_at_incident__isnull=True) | models.Q(age_at_incident__lte=CHILD_MAX_AGE),
+                condition=models.Q(age_at_incident__isnull=True) | models.Q(age_at_incident__lte=CHILD_AGE_MAX),
                 name="child_age_at_incident_0_17",
             ),
             models.CheckConstraint(condition=blank_or_in("education", Education), name="child_education_known"),
@@ -180,8 +195,8 @@ class Perpetrator(models.Model):
             # The age, when known, decides: no adult marked a child, no child marked an adult.
             models.CheckConstraint(
                 condition=models.Q(age__isnull=True)
-                | models.Q(age__lte=CHILD_MAX_AGE, is_child=True)
-                | models.Q(age__gt=CHILD_MAX_AGE, is_child=False),
+                | models.Q(age__lte=CHILD_AGE_MAX, is_child=True)
+                | models.Q(age__gt=CHILD_AGE_MAX, is_child=False),
                 name="perp_is_child_follows_age",
             ),
         ]
@@ -313,3 +328,268 @@ class CaseNote(models.Model):
 
     def __str__(self):
         return f"{self.case_id}/{self.pk}"
+
+
+# --- legal process (proses hukum) and UU 12/2022 TPKS ------------------------------------------
+
+
+class LegalRecord(models.Model):
+    """A case's way through the police and the courts. For sexual violence, TPKS Pasal 41: the
+    agency passes the report to the police within 3x24 hours of the victim reporting
+    (`police_due_at`, from the first report's receipt), unless it records why not."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="legal")
+    stage = models.CharField(_("stage"), max_length=20, choices=LegalStage.choices, default=LegalStage.NOT_REPORTED)
+    police_unit = models.CharField(_("police unit"), max_length=200, blank=True)
+    police_report_number = models.CharField(_("police report number"), max_length=100, blank=True)
+    police_reported_on = models.DateField(_("police report date"), null=True, blank=True)
+    police_due_at = models.DateTimeField(_("pass to the police by (TPKS Pasal 41)"), null=True, blank=True)
+    police_referred_at = models.DateTimeField(_("passed to the police"), null=True, blank=True)
+    police_waived_at = models.DateTimeField(_("not passed to the police, recorded"), null=True, blank=True)
+    police_waiver_reason = EncryptedTextField(_("why it is not passed to the police"), blank=True)
+    visum_requested_on = models.DateField(_("visum requested"), null=True, blank=True)
+    visum_done_on = models.DateField(_("visum done"), null=True, blank=True)
+    verdict_on = models.DateField(_("verdict date"), null=True, blank=True)
+    verdict_outcome = EncryptedTextField(_("verdict"), blank=True)
+    restitution = models.CharField(_("restitution claim"), max_length=10, choices=RequestStatus.choices, blank=True)
+    lpsk_protection = models.CharField(
+        _("LPSK protection request"), max_length=10, choices=RequestStatus.choices, blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("legal record")
+        verbose_name_plural = _("legal records")
+        indexes = [
+            models.Index(
+                fields=["police_due_at"],
+                name="legal_police_due_idx",
+                condition=models.Q(police_referred_at__isnull=True, police_waived_at__isnull=True),
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(condition=value_in("stage", LegalStage), name="legal_stage_known"),
+            models.CheckConstraint(condition=blank_or_in("restitution", RequestStatus), name="legal_restitution_known"),
+            models.CheckConstraint(condition=blank_or_in("lpsk_protection", RequestStatus), name="legal_lpsk_known"),
+            models.CheckConstraint(
+                condition=models.Q(visum_done_on__isnull=True)
+                | models.Q(visum_requested_on__isnull=False, visum_done_on__gte=models.F("visum_requested_on")),
+                name="legal_visum_done_after_requested",
+            ),
+            # Passed to the police, or recorded why not: one or the other, never both.
+            models.CheckConstraint(
+                condition=models.Q(police_referred_at__isnull=True) | models.Q(police_waived_at__isnull=True),
+                name="legal_police_referred_or_waived",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}:{self.stage}"
+
+
+class CourtHearing(models.Model):
+    """A hearing date: it feeds the officer's reminders (accompanying the child to court)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    held_at = models.DateTimeField(_("date and time"))
+    court = models.CharField(_("court"), max_length=200, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_at", "pk"]
+        verbose_name = _("court hearing")
+        verbose_name_plural = _("court hearings")
+
+    def __str__(self):
+        return f"{self.case_id}@{self.held_at:%Y-%m-%d}"
+
+
+# --- referrals and transfers ---------------------------------------------------------------------
+
+
+class Referral(models.Model):
+    """An outgoing referral to a provider: what is asked, what the family consented to share
+    (nothing is sent without consent), the letter, and the provider's answer."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+", verbose_name=_("provider"))
+    request = EncryptedTextField(_("what is asked"))
+    consent_items = ArrayField(
+        models.CharField(max_length=20, choices=ConsentItem.choices), verbose_name=_("consent to share")
+    )
+    consent_given_by = EncryptedTextField(_("consent given by"))
+    letter_number = models.CharField(_("letter number"), max_length=100)
+    sent_on = models.DateField(_("sent"))
+    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
+    answered_on = models.DateField(_("answered"), null=True, blank=True)
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    feedback = EncryptedTextField(_("the provider's feedback"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["sent_on", "pk"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(condition=value_in("status", ReferralStatus), name="referral_status_known"),
+            # Refused without consent: at least one item, each a known one.
+            models.CheckConstraint(condition=models.Q(consent_items__len__gt=0), name="referral_has_consent"),
+            models.CheckConstraint(
+                condition=models.Q(consent_items__contained_by=ConsentItem.values), name="referral_consent_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=ReferralStatus.SENT) | models.Q(answered_on__isnull=False),
+                name="referral_answer_dated",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ReferralStatus.DONE) | models.Q(done_on__isnull=False),
+                name="referral_done_dated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}->{self.provider_id}"
+
+
+class CaseTransfer(models.Model):
+    """The case handed to another UPTD PPA (the family moved): the case closes as transferred
+    and stays a read-only record; the packet prints the minimum data."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="transfer")
+    receiving_agency = models.CharField(_("receiving agency"), max_length=200)
+    letter_number = models.CharField(_("letter number"), max_length=100, blank=True)
+    transferred_on = models.DateField(_("date of the transfer"))
+    reason = EncryptedTextField(_("reason"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case transfer")
+        verbose_name_plural = _("case transfers")
+
+    def __str__(self):
+        return f"{self.case_id}->{self.receiving_agency}"
+
+
+# --- assessment and case plan (rencana intervensi layanan) ---------------------------------------
+
+
+class Assessment(models.Model):
+    """A structured assessment: each domain rated 1 (serious concern) to 4 (no concern) with a
+    note; the risk level follows from the ratings unless overridden with a reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("date of the assessment"))
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    computed_risk = models.CharField(_("risk from the ratings"), max_length=8, choices=RiskLevel.choices)
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices)
+    override_reason = EncryptedTextField(_("why the risk level differs"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessed_on", "pk"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.CheckConstraint(condition=value_in("computed_risk", RiskLevel), name="assessment_computed_known"),
+            models.CheckConstraint(condition=value_in("risk_level", RiskLevel), name="assessment_risk_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}:{self.assessed_on}"
+
+
+class AssessmentRating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    domain = models.CharField(_("domain"), max_length=16, choices=AssessmentDomain.choices)
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "domain"], name="assessment_domain_once"),
+            models.CheckConstraint(condition=value_in("domain", AssessmentDomain), name="assessment_domain_known"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=SCORE_MIN, rating__lte=SCORE_MAX), name="assessment_rating_1_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment_id}:{self.domain}={self.rating}"
+
+
+class CasePlan(models.Model):
+    """The case plan; a supervisor approves it before the case moves to services."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_note = EncryptedTextField(_("supervisor's note"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("case plan")
+        verbose_name_plural = _("case plans")
+        constraints = [
+            models.CheckConstraint(condition=value_in("status", PlanStatus), name="plan_status_known"),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=[PlanStatus.APPROVED, PlanStatus.RETURNED])
+                | models.Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="plan_decision_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}:{self.status}"
+
+
+class PlanGoal(models.Model):
+    """A goal of the plan, in one of the five recovery domains the follow-ups score."""
+
+    plan = models.ForeignKey(CasePlan, on_delete=models.CASCADE, related_name="goals")
+    domain = models.CharField(_("recovery domain"), max_length=24, choices=[(d, d) for d in RECOVERY_DIMENSIONS])
+    goal = EncryptedTextField(_("goal"))
+    target_on = models.DateField(_("target date"))
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible officer"),
+    )
+    responsible_provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible provider"),
+    )
+    services = models.ManyToManyField(CaseService, blank=True, related_name="goals", verbose_name=_("services"))
+    achieved_on = models.DateField(_("achieved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["target_on", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(domain__in=RECOVERY_DIMENSIONS), name="goal_domain_known"),
+            models.CheckConstraint(
+                condition=models.Q(responsible_officer__isnull=False) | models.Q(responsible_provider__isnull=False),
+                name="goal_has_someone_responsible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}:{self.domain}"

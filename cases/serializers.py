@@ -19,6 +19,7 @@ from .choices import (
     ClosureReason,
     Education,
     PerpetratorRelation,
+    PerpetratorSex,
     RiskLevel,
     ServiceStatus,
     ServiceType,
@@ -57,6 +58,7 @@ SourceAgencyField = enum_field(SourceAgency, "SourceAgencyEnum")
 CaseStatusField = enum_field(CaseStatus, "CaseStatusEnum")
 ServiceStatusField = enum_field(ServiceStatus, "CaseServiceStatusEnum")
 ChildSexField = enum_field(ChildSex, "CaseChildSexEnum")
+PerpetratorSexField = enum_field(PerpetratorSex, "CasePerpetratorSexEnum")
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -97,7 +99,7 @@ class WithoutIdentitiesMixin:
         declared = super().get_fields()
         if self.context.get("identities") is False:
             for name in self.identifying_fields:
-                del declared[name]
+                declared.pop(name, None)
         return declared
 
     def to_representation(self, instance):
@@ -139,13 +141,17 @@ class CaseReportSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(source="report.received_at")
     channel = ReportChannelField(source="report.channel")
     source_agency = SourceAgencyField(source="report.source_agency", allow_null=True)
+    source_agency_name = serializers.CharField(source="report.source_agency_name")
+    source_letter_number = serializers.CharField(source="report.source_letter_number")
+    source_letter_date = serializers.DateField(source="report.source_letter_date", allow_null=True)
 
 
 @extend_schema_serializer(component_name="CaseChild")
 class ChildSerializer(serializers.Serializer):
     name = serializers.CharField()
     birth_date = serializers.DateField(allow_null=True)
-    age = serializers.IntegerField(allow_null=True)
+    age = serializers.IntegerField(allow_null=True, help_text="Today's age (18 or more for a survivor now adult).")
+    age_at_incident = serializers.IntegerField(allow_null=True, help_text="The age when it happened (0-17).")
     sex = ChildSexField(allow_null=True)
     education = serializers.ChoiceField(Education.choices, allow_blank=True)
     disability = serializers.BooleanField(allow_null=True)
@@ -159,6 +165,12 @@ class PerpetratorSerializer(WithoutIdentitiesMixin, serializers.Serializer):
 
     relation = serializers.ChoiceField(PerpetratorRelation.choices)
     lives_with_child = serializers.BooleanField(allow_null=True)
+    sex = PerpetratorSexField(allow_null=True)
+    age = serializers.IntegerField(allow_null=True)
+    is_child = serializers.BooleanField(
+        allow_null=True,
+        help_text="A child in conflict with the law (ABH, UU 11/2012 SPPA): from the age when known; null: not known.",
+    )
     description = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
 
 
@@ -209,6 +221,16 @@ class CaseDetailSerializer(WithoutIdentitiesMixin, CaseListItemSerializer):
     needs = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
     closure_reason = serializers.ChoiceField(ClosureReason.choices, allow_blank=True)
     closure_explanation = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
+    closure_justification = serializers.CharField(
+        required=False,
+        help_text="The supervisor's written reason for closing a case with high risk, a low score or an open legal "
+        "process. Only for officers and supervisors.",
+    )
+    closing_message = serializers.CharField(
+        required=False,
+        help_text="The officer's closing message to the reporter, held until the closure is approved. Only for "
+        "officers and supervisors.",
+    )
     reports = CaseReportSerializer(source="case_reports", many=True)
     children = ChildSerializer(many=True, required=False, help_text="Only for officers and supervisors.")
     perpetrators = PerpetratorSerializer(many=True)

@@ -16,22 +16,40 @@ from accounts.models import User
 from core.audit import audit_log
 from core.errors import DomainError, input_values, raise_first
 from core.models import AuditEvent
+from reports.choices import CHILD_AGE_MAX
 from reports.models import Report
-from reports.services import require_triage
+from reports.services import report_message_add, require_triage
 
+from . import legal
 from .audit import CaseAction
 from .choices import (
     FINISHED_SERVICE_STATUSES,
+    MAX_AGE,
     RECOVERY_DIMENSIONS,
     SCORE_MAX,
     SCORE_MIN,
     CaseStatus,
     ClosureReason,
+    PerpetratorRelation,
+    PlanStatus,
     RiskLevel,
     ServiceStatus,
     ServiceType,
 )
-from .models import Case, CaseCounter, CaseNote, CaseReport, CaseService, Child, FollowUp, Perpetrator, Provider
+from .models import (
+    Case,
+    CaseCounter,
+    CaseNote,
+    CasePlan,
+    CaseReport,
+    CaseService,
+    CaseTransfer,
+    Child,
+    FollowUp,
+    Perpetrator,
+    Provider,
+)
+from .plan_selectors import case_approval_context
 
 # --- helpers ------------------------------------------------------------------------------------
 
@@ -174,6 +192,8 @@ def case_open(*, report: Report, officer: User, acting_user: User) -> Case:
             lives_with_child={"yes": True, "no": False}.get(report.perpetrator_lives_with_child),
         )
     audit_log(actor=acting_user, action=CaseAction.OPENED, target=case, data={"report": report.pk})
+    if legal.is_sexual_violence(case.violence_types):
+        legal.legal_record_open_for_sexual_violence(case=case, received_at=report.received_at, acting_user=acting_user)
     return case
 
 
@@ -187,6 +207,9 @@ def case_report_add(*, case: Case, report: Report, acting_user: User, duplicate:
     link = CaseReport.objects.create(case=case, report=report)
     data = {"report": report.pk, "duplicate": True} if duplicate else {"report": report.pk}
     audit_log(actor=acting_user, action=CaseAction.REPORT_ADDED, target=case, data=data)
+    if not duplicate and legal.report_is_sexual_violence(report):
+        # Sexual violence accepted into a case: the Pasal 41 clock runs from this report's receipt.
+        legal.legal_record_open_for_sexual_violence(case=case, received_at=report.received_at, acting_user=acting_user)
     return link
 
 
@@ -223,6 +246,8 @@ class ChildInput:
     education: str = ""
     disability: bool | None = None
     guardian_contact: str = ""
+    # The age when the violence happened: a survivor who is an adult today is served by it.
+    age_at_incident: int | None = None
 
 
 def child_possible_duplicates(*, name: str, birth_date: date | None, age: int | None, exclude_case: Case | None):
@@ -248,8 +273,24 @@ def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[
     name = data.name.strip()
     if not name:
         raise DomainError(_("Give the child's name."), code="invalid", field="name")
-    if data.age is not None and not 0 <= data.age <= 17:
-        raise DomainError(_("The child's age is from 0 to 17."), code="invalid", field="age")
+    if data.age is not None and not 0 <= data.age <= MAX_AGE:
+        raise DomainError(_("Give an age from 0 to %(max)d.") % {"max": MAX_AGE}, code="invalid", field="age")
+    if data.age_at_incident is not None and not 0 <= data.age_at_incident <= CHILD_AGE_MAX:
+        raise DomainError(
+            _("The age at the incident is from 0 to 17: the agency serves violence against children."),
+            code="invalid",
+            field="age_at_incident",
+        )
+    if data.age is not None and data.age_at_incident is not None and data.age_at_incident > data.age:
+        raise DomainError(
+            _("The age at the incident cannot be more than today's age."), code="invalid", field="age_at_incident"
+        )
+    if data.age is not None and data.age > CHILD_AGE_MAX and data.age_at_incident is None:
+        raise DomainError(
+            _("The victim is an adult now: give the age at the incident, which the case is served by."),
+            code="invalid",
+            field="age_at_incident",
+        )
     if data.birth_date and data.birth_date > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), code="invalid", field="birth_date")
     birth_year = (
@@ -264,6 +305,7 @@ def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[
         match_key=child_match_key(name, birth_year),
         birth_date=data.birth_date.isoformat() if data.birth_date else "",
         age=data.age,
+        age_at_incident=data.age_at_incident,
         sex=data.sex,
         education=data.education,
         disability=data.disability,
@@ -280,14 +322,51 @@ def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[
 
 @transaction.atomic
 def case_add_perpetrator(
-    *, case: Case, relation: str, lives_with_child: bool | None, description: str = "", acting_user: User
+    *,
+    case: Case,
+    relation: str,
+    lives_with_child: bool | None,
+    description: str = "",
+    sex: str = "",
+    age: int | None = None,
+    is_child: bool | None = None,
+    acting_user: User,
 ) -> Perpetrator:
+    """A perpetrator, with sex and age when known. Under 18 is a child in conflict with the law
+    (ABH, UU 11/2012 SPPA): the age decides it when given, else the officer's "is a child"."""
     _require_case_worker(acting_user)
     _require_open(case)
+    if relation not in PerpetratorRelation.values:
+        raise DomainError(_("Choose a relationship from the list."), code="invalid", field="relation")
+    if sex not in ("", "L", "P"):
+        raise DomainError(_("Choose the sex from the list."), code="invalid", field="sex")
+    if age is not None and not 0 <= age <= MAX_AGE:
+        raise DomainError(_("Give an age from 0 to %(max)d.") % {"max": MAX_AGE}, code="invalid", field="age")
+    if age is not None:
+        by_age = age <= CHILD_AGE_MAX
+        if is_child is not None and is_child != by_age:
+            raise DomainError(
+                _("A perpetrator aged %(age)d is %(what)s: the age decides.")
+                % {"age": age, "what": _("a child") if by_age else _("an adult")},
+                code="invalid",
+                field="is_child",
+            )
+        is_child = by_age
     perpetrator = Perpetrator.objects.create(
-        case=case, relation=relation, lives_with_child=lives_with_child, description=description.strip()
+        case=case,
+        relation=relation,
+        lives_with_child=lives_with_child,
+        description=description.strip(),
+        sex=sex,
+        age=age,
+        is_child=is_child,
     )
-    audit_log(actor=acting_user, action=CaseAction.PERPETRATOR_ADDED, target=case, data={"relation": relation})
+    audit_log(
+        actor=acting_user,
+        action=CaseAction.PERPETRATOR_ADDED,
+        target=case,
+        data={"relation": relation, "is_child": is_child},
+    )
     return perpetrator
 
 
@@ -323,6 +402,12 @@ def _advance_blocker(case: Case) -> str | None:
         return _("Record the assessment (risk and needs) first.")
     if case.status == CaseStatus.CASE_PLAN and not case.services.exists():
         return _("A case plan needs at least one planned service.")
+    if (
+        case.status == CaseStatus.CASE_PLAN
+        and not CasePlan.objects.filter(case=case, status=PlanStatus.APPROVED).exists()
+    ):
+        # A supervisor approves the plan before services start (cases.plans.plan_decide).
+        return _("A supervisor approves the case plan before services start.")
     if case.status == CaseStatus.SERVICES and not case.services.exclude(status=ServiceStatus.PLANNED).exists():
         return _("Start or finish at least one service before monitoring.")
     return None
@@ -345,16 +430,41 @@ def case_advance(*, case: Case, expected_version: int, acting_user: User) -> Cas
     return case
 
 
+def _closing_message_send(*, case: Case, body: str, acting_user: User) -> int:
+    """The closing words to the reporter(s): one staff message on each report of the case (its
+    reporters read them on their status page, reports.wording.reporter_status). Inside the
+    caller's transaction, so a refused closure sends nothing. How many reports were written to."""
+    if not body.strip():
+        return 0
+    links = list(case.case_reports.select_related("report"))
+    for link in links:
+        report_message_add(report=link.report, body=body, acting_user=acting_user)
+    return len(links)
+
+
 @transaction.atomic
 def case_request_closure(
-    *, case: Case, reason: str, explanation: str = "", expected_version: int, acting_user: User
+    *,
+    case: Case,
+    reason: str,
+    explanation: str = "",
+    closing_message: str = "",
+    expected_version: int,
+    acting_user: User,
 ) -> Case:
+    """The officer asks for closure; a closing message, if given, is held for the supervisor and
+    goes to the reporter(s) only when the closure is approved."""
     _require_case_worker(acting_user)
     case = _claim(case, expected_version)
     if case.status != CaseStatus.MONITORING:
         raise DomainError(_("Closure is requested during follow-up and monitoring."), code="wrong_step")
     if reason not in ClosureReason.values:
         raise DomainError(_("Choose a reason for closing."), code="invalid", field="reason")
+    if reason == ClosureReason.TRANSFERRED:
+        # A transfer has its receiving agency, letter and hand-over packet: cases.referrals.case_transfer.
+        raise DomainError(
+            _("A case handed to another UPTD PPA is closed by recording the transfer."), code="invalid", field="reason"
+        )
     if reason == ClosureReason.OTHER and not explanation.strip():
         raise DomainError(_("Explain the reason for closing."), code="invalid", field="explanation")
     follow_ups = case.follow_ups.count()
@@ -364,37 +474,86 @@ def case_request_closure(
         raise DomainError(
             _('"Safe and stable" needs two follow-ups on record.'), code="step_requirements", field="reason"
         )
-    case.status, case.closure_reason, case.closure_explanation = (
+    case.status, case.closure_reason, case.closure_explanation, case.closing_message = (
         CaseStatus.CLOSURE_REQUESTED,
         reason,
         explanation.strip(),
+        closing_message.strip(),
     )
-    case.save(update_fields=["status", "closure_reason", "closure_explanation"])
-    audit_log(actor=acting_user, action=CaseAction.CLOSURE_REQUESTED, target=case, data={"reason": reason})
+    case.save(update_fields=["status", "closure_reason", "closure_explanation", "closing_message"])
+    audit_log(
+        actor=acting_user,
+        action=CaseAction.CLOSURE_REQUESTED,
+        target=case,
+        data={"reason": reason, "closing_message": bool(case.closing_message)},
+    )
     return case
 
 
 @transaction.atomic
 def case_decide_closure(
-    *, case: Case, approve: bool, comment: str = "", expected_version: int, acting_user: User
+    *,
+    case: Case,
+    approve: bool,
+    comment: str = "",
+    closing_message: str = "",
+    justification: str = "",
+    expected_version: int,
+    acting_user: User,
 ) -> Case:
-    """A supervisor approves the closure, or sends the case back to monitoring."""
+    """A supervisor approves the closure, or sends the case back to monitoring. Approving, the
+    closing message goes to the reporter(s) in the same transaction: the supervisor's, if given,
+    else the one the officer wrote with the request; sending back drops the officer's. Approving a case
+    with high risk, a low latest score or an open legal process needs a written `justification`
+    (cases.plan_selectors.case_approval_context says which)."""
     _require_supervisor(acting_user)
+    if closing_message.strip() and not approve:
+        raise DomainError(
+            _("A closing message goes to the reporter only when the case is closed."),
+            code="invalid",
+            field="closing_message",
+        )
     case = _claim(case, expected_version)
     if case.status != CaseStatus.CLOSURE_REQUESTED:
         raise DomainError(_("No closure has been requested for this case."), code="wrong_step")
     if approve:
+        if case_approval_context(case).needs_justification and not justification.strip():
+            raise DomainError(
+                _("Closing this case needs a written justification: see why above the decision."),
+                code="justification_required",
+                field="justification",
+            )
         case.status, case.closed_at = CaseStatus.CLOSED, timezone.now()
+        case.closure_justification = justification.strip()
     else:
         if not comment.strip():
             raise DomainError(_("Say why the case goes back."), code="invalid", field="comment")
         case.status, case.closure_reason, case.closure_explanation = CaseStatus.MONITORING, "", ""
-    case.save(update_fields=["status", "closed_at", "closure_reason", "closure_explanation"])
+    closing_message = (closing_message.strip() or case.closing_message) if approve else ""
+    if not approve:
+        case.closing_message = ""
+    case.save(
+        update_fields=[
+            "status",
+            "closed_at",
+            "closure_reason",
+            "closure_explanation",
+            "closure_justification",
+            "closing_message",
+        ]
+    )
     if comment.strip():
         CaseNote.objects.create(case=case, author=acting_user, body=comment.strip())
-    audit_log(
-        actor=acting_user, action=CaseAction.CLOSURE_APPROVED if approve else CaseAction.CLOSURE_SENT_BACK, target=case
-    )
+    if approve:
+        written = _closing_message_send(case=case, body=closing_message, acting_user=acting_user)
+        audit_log(
+            actor=acting_user,
+            action=CaseAction.CLOSURE_APPROVED,
+            target=case,
+            data={"closing_message_to": written, "justified": bool(case.closure_justification)},
+        )
+    else:
+        audit_log(actor=acting_user, action=CaseAction.CLOSURE_SENT_BACK, target=case)
     return case
 
 
@@ -406,6 +565,9 @@ def case_reopen(*, case: Case, reason: str, expected_version: int, acting_user: 
     case = _claim(case, expected_version)
     if case.status != CaseStatus.CLOSED:
         raise DomainError(_("Only a closed case can be reopened."), code="wrong_step")
+    if CaseTransfer.objects.filter(case=case).exists():
+        # Another UPTD PPA holds it now (cases.referrals.case_transfer): this one stays a record.
+        raise DomainError(_("A transferred case stays closed: the receiving agency holds it."), code="transferred")
     case.status, case.closed_at, case.closure_reason, case.closure_explanation = CaseStatus.MONITORING, None, "", ""
     case.save(update_fields=["status", "closed_at", "closure_reason", "closure_explanation"])
     CaseNote.objects.create(case=case, author=acting_user, body=reason.strip())
@@ -453,6 +615,8 @@ def service_plan(*, case: Case, data: ServiceInput, acting_user: User) -> CaseSe
     _require_case_worker(acting_user)
     _require_open(case)
     raise_first(service_input_errors(data))
+    if refusal := legal.mediation_refusal(case=case, service_type=data.service_type):
+        raise refusal
     service = CaseService.objects.create(case=case, **input_values(data))
     audit_log(
         actor=acting_user,
@@ -470,6 +634,10 @@ def service_update(
     _require_case_worker(acting_user)
     _require_open(service.case)
     raise_first(service_input_errors(data))
+    # A mediation planned before may still be stopped (declined, refused); never carried on.
+    stopping = data.status in (ServiceStatus.DECLINED_BY_FAMILY, ServiceStatus.REFUSED_BY_PROVIDER)
+    if not stopping and (refusal := legal.mediation_refusal(case=service.case, service_type=data.service_type)):
+        raise refusal
     if not CaseService.objects.filter(pk=service.pk, version=expected_version).update(version=F("version") + 1):
         raise _stale(service.case)
     service = CaseService.objects.select_for_update().get(pk=service.pk)

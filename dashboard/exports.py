@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -20,14 +20,22 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from accounts.capabilities import Capability, user_can
 from accounts.models import User
 from cases.access import cases_for
-from cases.choices import CaseStatus, ClosureReason, PerpetratorRelation, RiskLevel, ServiceType
-from cases.models import Case, CaseReport, CaseService, Child, Perpetrator
+from cases.choices import (
+    OPEN_REFERRAL_STATUSES,
+    CaseStatus,
+    ClosureReason,
+    LegalStage,
+    PerpetratorRelation,
+    RiskLevel,
+    ServiceType,
+)
+from cases.models import Case, CaseReport, CaseService, Child, Perpetrator, Referral
 from core.fields import identifying_fields
 from core.periods import Period
 from core.spreadsheets import neutralise
 from reports.choices import Channel, Place, ViolenceType
 
-from .definitions import SIMFONI_VIOLENCE, age_band
+from .definitions import SIMFONI_VIOLENCE, age_band, police_handover_answer, victim_age
 
 CHUNK_SIZE = 1000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,9 +54,21 @@ SIMFONI_HEADER = [
     "Hubungan pelaku",
     "Layanan",
     "Sumber pengaduan",
+    "Usia saat kejadian",
+    "Jenis kelamin pelaku",
+    "Usia pelaku",
+    "Jumlah pelaku anak (ABH)",
+    "Tahap proses hukum",
+    "Tanggal laporan polisi",
+    "Diteruskan ke polisi dalam 3x24 jam",
+    "Jumlah rujukan",
+    "Rujukan terbuka",
 ]
 SIMFONI_UNKNOWN = "tidak diketahui"
 SIMFONI_DISABILITY = {True: "ya", False: "tidak", None: SIMFONI_UNKNOWN}
+# definitions.police_handover_answer in the national format; NOT_APPLICABLE where TPKS Pasal 41 does not apply (yet).
+SIMFONI_POLICE_HANDOVER = {"yes": "ya", "no": "tidak", "waived": "dikecualikan"}
+NOT_APPLICABLE = "—"
 
 
 def _joined(values: Iterable) -> str:
@@ -79,20 +99,29 @@ def cases_for_export(*, user: User, period: Period, identities: bool) -> QuerySe
 
     Only for holders of Capability.EXPORT, and with identities only for those of
     EXPORT_IDENTITIES (PermissionDenied otherwise). Encrypted fields an export does not show are
-    never loaded (so never decrypted)."""
+    never loaded (so never decrypted): the legal record gives only its stage, the police report
+    date and whether the report went to the police in time (`police_handover`, as of now)."""
     if not user_can(user, Capability.EXPORT) or (identities and not user_can(user, Capability.EXPORT_IDENTITIES)):
         raise PermissionDenied
     start, end = period.received_range()
     children = Child.objects.all()
     if not identities:
-        children = children.only("pk", "case_id", "age", "sex", "education", "disability")
+        children = children.only("pk", "case_id", "age", "age_at_incident", "sex", "education", "disability")
     return (
         cases_for(user)
         .filter(opened_at__gte=start, opened_at__lt=end)
         .defer(*identifying_fields(Case))
+        .annotate(
+            legal_stage=F("legal__stage"),
+            police_reported_on=F("legal__police_reported_on"),
+            police_handover=police_handover_answer(now=timezone.now()),
+        )
         .prefetch_related(
             Prefetch("children", queryset=children),
-            Prefetch("perpetrators", queryset=Perpetrator.objects.only("pk", "case_id", "relation")),
+            Prefetch(
+                "perpetrators", queryset=Perpetrator.objects.only("pk", "case_id", "relation", "sex", "age", "is_child")
+            ),
+            Prefetch("referrals", queryset=Referral.objects.only("pk", "case_id", "status")),
             Prefetch("services", queryset=CaseService.objects.only("pk", "case_id", "service_type", "planned_on")),
             Prefetch(
                 "case_reports",
@@ -131,6 +160,15 @@ def case_header(*, identities: bool) -> list[str]:
         gettext("Services"),
         gettext("Closure reason"),
         gettext("Channels"),
+        gettext("Legal stage"),
+        gettext("Police report date"),
+        gettext("Passed to the police within 3×24 hours"),
+        gettext("Referrals"),
+        gettext("Open referrals"),
+        gettext("Perpetrator sexes"),
+        gettext("Perpetrator ages"),
+        gettext("Child perpetrators (ABH)"),
+        gettext("Ages at the incident"),
     ]
     if identities:
         header += [gettext("Children's names"), gettext("Dates of birth"), gettext("Guardian contacts")]
@@ -142,10 +180,22 @@ def case_channels(case: Case) -> list[str]:
     return _distinct(link.report.channel for link in case.case_reports.all())
 
 
+def _victim_band(child: Child) -> str:
+    return age_band(victim_age(age_at_incident=child.age_at_incident, age=child.age))
+
+
+def _justice(case: Case) -> tuple[list[Perpetrator], int, int]:
+    """The case's perpetrators, its number of referrals and of open ones (prefetched)."""
+    statuses = [referral.status for referral in case.referrals.all()]
+    return list(case.perpetrators.all()), len(statuses), sum(status in OPEN_REFERRAL_STATUSES for status in statuses)
+
+
 def case_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list]:
     unknown = gettext("unknown")
+    handover = {"yes": gettext("yes"), "no": gettext("no"), "waived": gettext("waived")}
     for case in cases.iterator(chunk_size=CHUNK_SIZE):
         children = list(case.children.all())
+        perpetrators, referrals, open_referrals = _justice(case)
         row = [
             case.reference,
             _label(CaseStatus, case.status),
@@ -158,12 +208,21 @@ def case_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list]:
             _joined(_label(ViolenceType, code) for code in case.violence_types),
             _label(RiskLevel, case.risk_level) if case.risk_level else "",
             len(children),
-            _joined(unknown if age_band(child.age) == "unknown" else age_band(child.age) for child in children),
+            _joined(unknown if _victim_band(child) == "unknown" else _victim_band(child) for child in children),
             _joined(child.sex or unknown for child in children),
             _joined(_distinct(_label(PerpetratorRelation, p.relation) for p in case.perpetrators.all())),
             _joined(_distinct(_label(ServiceType, s.service_type) for s in case.services.all())),
             _label(ClosureReason, case.closure_reason) if case.closure_reason else "",
             _joined(_label(Channel, channel) for channel in case_channels(case)),
+            _label(LegalStage, case.legal_stage) if case.legal_stage else "",
+            case.police_reported_on or "",
+            handover.get(case.police_handover, NOT_APPLICABLE),
+            referrals,
+            open_referrals,
+            _joined(p.sex or unknown for p in perpetrators),
+            _joined(unknown if p.age is None else p.age for p in perpetrators),
+            sum(p.is_child is True for p in perpetrators),
+            _joined(unknown if child.age_at_incident is None else child.age_at_incident for child in children),
         ]
         if identities:
             row += [
@@ -180,6 +239,17 @@ def case_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list]:
 def simfoni_rows(cases: QuerySet[Case]) -> Iterator[list]:
     """One row per child victim, in SIMFONI-PPA codes. Never identities."""
     for case in cases.iterator(chunk_size=CHUNK_SIZE):
+        perpetrators, referrals, open_referrals = _justice(case)
+        justice = [
+            _joined(p.sex or SIMFONI_UNKNOWN for p in perpetrators),
+            _joined(SIMFONI_UNKNOWN if p.age is None else p.age for p in perpetrators),
+            sum(p.is_child is True for p in perpetrators),
+            case.legal_stage or "",
+            case.police_reported_on or "",
+            SIMFONI_POLICE_HANDOVER.get(case.police_handover, NOT_APPLICABLE),
+            referrals,
+            open_referrals,
+        ]
         shared = {
             "violence": _joined(_distinct(SIMFONI_VIOLENCE.get(code, "lainnya") for code in case.violence_types)),
             "relations": _joined(_distinct(p.relation for p in case.perpetrators.all())),
@@ -187,7 +257,7 @@ def simfoni_rows(cases: QuerySet[Case]) -> Iterator[list]:
             "channels": _joined(case_channels(case)),
         }
         for child in case.children.all():
-            band = age_band(child.age)
+            band = _victim_band(child)
             yield [
                 case.reference,
                 _local_date(case.opened_at),
@@ -202,6 +272,8 @@ def simfoni_rows(cases: QuerySet[Case]) -> Iterator[list]:
                 shared["relations"],
                 shared["services"],
                 shared["channels"],
+                SIMFONI_UNKNOWN if child.age_at_incident is None else child.age_at_incident,
+                *justice,
             ]
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import (
     Aggregate,
     Count,
@@ -25,7 +26,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.capabilities import Capability, roles_with
@@ -33,14 +34,20 @@ from accounts.models import User
 from alerts.models import Alert
 from areas.models import Kecamatan
 from cases.choices import (
+    OPEN_REFERRAL_STATUSES,
     OPEN_STATUSES,
     CaseStatus,
     ClosureReason,
+    LegalStage,
     PerpetratorRelation,
+    ProviderKind,
+    ReferralStatus,
     ServiceStatus,
     ServiceType,
 )
-from cases.models import Case, CaseService, Child, Perpetrator
+from cases.legal import police_handover_states, tpks_case
+from cases.models import Case, CaseService, CaseTransfer, Child, LegalRecord, Perpetrator, Referral
+from cases.referral_selectors import referrals_unanswered
 from core.periods import Period, last_twelve_months
 from outreach.access import groups_for
 from outreach.selectors import Coverage, outreach_coverage
@@ -48,7 +55,13 @@ from reports.choices import Channel, Place, Priority, ViolenceType
 from reports.models import Report
 from reports.priority import overdue_for_acknowledgement
 
-from .definitions import AGE_BANDS, COUNTED_REPORT_STATUSES, SIMFONI_VIOLENCE, age_band
+from .definitions import (
+    AGE_BANDS,
+    COUNTED_REPORT_STATUSES,
+    POLICE_HANDOVER_STATES,
+    SIMFONI_VIOLENCE,
+    age_band,
+)
 
 SERVED_STATUSES = [ServiceStatus.IN_PROGRESS, ServiceStatus.DONE]
 ESCALATION_LEVELS = (2, 3)
@@ -187,8 +200,8 @@ def _labelled(rows, labels: dict, blank_label: str) -> list[Row]:
     )
 
 
-def _grouped(queryset: QuerySet, key: str) -> list[tuple]:
-    return list(queryset.values(key).annotate(count=Count("pk")).values_list(key, "count"))
+def _grouped(queryset: QuerySet, *keys: str) -> list[tuple]:
+    return list(queryset.values(*keys).annotate(count=Count("pk")).values_list(*keys, "count"))
 
 
 def _cases_by_violence(cases: QuerySet[Case]) -> tuple[int, Counter]:
@@ -251,9 +264,10 @@ def case_profile(*, period: Period, kecamatan: Kecamatan | None, not_recorded: s
     child_rows = (
         Child.objects.filter(case__in=case_ids)
         .order_by()
-        .values("age", "sex")
+        .annotate(victim_age=Coalesce("age_at_incident", "age"))  # definitions.victim_age
+        .values("victim_age", "sex")
         .annotate(count=Count("pk"))
-        .values_list("age", "sex", "count")
+        .values_list("victim_age", "sex", "count")
     )
     for age, sex, count in child_rows:
         bands[age_band(age)][sex if sex in CHILD_SEXES else ""] += count
@@ -564,6 +578,180 @@ def reports_by_channel(*, period: Period, kecamatan: Kecamatan | None) -> list[R
     return _labelled(rows, dict(Channel.choices), blank_label="–")
 
 
+# --- 7. from case to justice ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoliceHandover:
+    """TPKS Pasal 41 cases of the period by state (definitions: TPKS Pasal 41 cases)."""
+
+    cases: int
+    in_time: int
+    late: int
+    waived: int
+    pending: int
+    overdue: int  # of the pending ones
+
+    @property
+    def due(self) -> int:
+        return self.in_time + self.late + self.overdue
+
+    @property
+    def share_in_time(self) -> float | None:
+        return 100 * self.in_time / self.due if self.due else None
+
+
+@dataclass(frozen=True)
+class ReferralKindRow:
+    key: str
+    label: str
+    total: int
+    open: int
+    unanswered: int
+
+
+@dataclass(frozen=True)
+class Referrals:
+    total: int
+    open: int
+    unanswered: int
+    answer_days: int
+    by_status: list[Row]
+    by_kind: list[ReferralKindRow]
+
+
+@dataclass(frozen=True)
+class PerpetratorAgeRow:
+    """Perpetrators of one age group (child in conflict with the law, adult, not known) by sex."""
+
+    key: str
+    male: int
+    female: int
+    sex_unknown: int
+
+    @property
+    def total(self) -> int:
+        return self.male + self.female + self.sex_unknown
+
+
+@dataclass(frozen=True)
+class Justice:
+    legal_cases: int
+    by_stage: list[Row]
+    police: PoliceHandover
+    referrals: Referrals
+    perpetrators: list[PerpetratorAgeRow]
+    transfers_out: int
+
+    @property
+    def child_perpetrators(self) -> int:
+        return next(row.total for row in self.perpetrators if row.key == "child")
+
+
+PERPETRATOR_AGE_GROUPS = {True: "child", False: "adult", None: "unknown"}
+
+
+def _legal_stages(case_ids: QuerySet) -> tuple[int, list[Row]]:
+    """The period's cases with a legal record, by stage in the order of the process. 1 query."""
+    counts = dict(_grouped(LegalRecord.objects.filter(case__in=case_ids).order_by(), "stage"))
+    labels = dict(LegalStage.choices)
+    stages = list(LegalStage.values) + sorted(set(counts) - set(LegalStage.values))
+    rows = [Row(label=str(labels.get(stage, stage)), count=counts.get(stage, 0), key=stage) for stage in stages]
+    return sum(counts.values()), rows
+
+
+def _police_handover(cases: QuerySet[Case], now) -> PoliceHandover:
+    """TPKS Pasal 41 cases by state, one aggregate. 1 query."""
+    states = police_handover_states(now=now)
+    figures = cases.filter(tpks_case()).aggregate(
+        cases=Count("pk"), **{state: Count("pk", filter=states[state]) for state in POLICE_HANDOVER_STATES}
+    )
+    return PoliceHandover(**figures)
+
+
+def _referrals(*, period: Period, kecamatan: Kecamatan | None, today: date) -> Referrals:
+    """Referrals sent in the period by status and provider kind; open and unanswered ones. 1 query."""
+    referrals = _in_kecamatan(
+        Referral.objects.filter(sent_on__gte=period.start, sent_on__lte=period.end).order_by(),
+        kecamatan,
+        "case__kelurahan__kecamatan",
+    )
+    rows = list(
+        referrals.values("status", "provider__kind")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_REFERRAL_STATUSES)),
+            unanswered=Count("pk", filter=Q(pk__in=referrals_unanswered(today).values("pk"))),
+        )
+        .values_list("status", "provider__kind", "total", "open", "unanswered")
+    )
+    per_status, per_kind = Counter(), {}
+    for status, kind, total, open_count, unanswered in rows:
+        per_status[status] += total
+        kind_counts = per_kind.setdefault(kind, Counter())
+        kind_counts.update(total=total, open=open_count, unanswered=unanswered)
+    status_labels, kind_labels = dict(ReferralStatus.choices), dict(ProviderKind.choices)
+    statuses = list(ReferralStatus.values) + sorted(set(per_status) - set(ReferralStatus.values))
+    by_kind = sorted(
+        (
+            ReferralKindRow(
+                key=kind,
+                label=str(kind_labels.get(kind, kind)),
+                total=counts["total"],
+                open=counts["open"],
+                unanswered=counts["unanswered"],
+            )
+            for kind, counts in per_kind.items()
+        ),
+        key=lambda row: (-row.total, row.label),
+    )
+    return Referrals(
+        total=sum(per_status.values()),
+        open=sum(row.open for row in by_kind),
+        unanswered=sum(row.unanswered for row in by_kind),
+        answer_days=settings.REFERRAL_ANSWER_DAYS,
+        by_status=[
+            Row(label=str(status_labels.get(status, status)), count=per_status[status], key=status)
+            for status in statuses
+        ],
+        by_kind=by_kind,
+    )
+
+
+def _perpetrators_by_age_group(case_ids: QuerySet) -> list[PerpetratorAgeRow]:
+    """The period's perpetrators: children (ABH), adults, age not known; each by sex. 1 query."""
+    groups = {group: Counter() for group in PERPETRATOR_AGE_GROUPS.values()}
+    rows = _grouped(Perpetrator.objects.filter(case__in=case_ids).order_by(), "is_child", "sex")
+    for is_child, sex, count in rows:
+        groups[PERPETRATOR_AGE_GROUPS[is_child]][sex if sex in ("L", "P") else ""] += count
+    return [
+        PerpetratorAgeRow(key=group, male=counts["L"], female=counts["P"], sex_unknown=counts[""])
+        for group, counts in groups.items()
+    ]
+
+
+def justice_summary(*, period: Period, kecamatan: Kecamatan | None, now) -> Justice:
+    """Legal stages, TPKS Pasal 41, referrals, child perpetrators (ABH) and transfers out. 5 queries.
+
+    Counts only: nothing here reads an identifying (encrypted) column."""
+    cases = cases_opened(period=period, kecamatan=kecamatan)
+    case_ids = cases.values("pk")
+    legal_cases, by_stage = _legal_stages(case_ids)
+    transfers = _in_kecamatan(
+        CaseTransfer.objects.filter(transferred_on__gte=period.start, transferred_on__lte=period.end).order_by(),
+        kecamatan,
+        "case__kelurahan__kecamatan",
+    )
+    return Justice(
+        legal_cases=legal_cases,
+        by_stage=by_stage,
+        police=_police_handover(cases, now),
+        referrals=_referrals(period=period, kecamatan=kecamatan, today=timezone.localdate(now)),
+        perpetrators=_perpetrators_by_age_group(case_ids),
+        transfers_out=transfers.count(),
+    )
+
+
 # --- the page -------------------------------------------------------------------------------------
 
 
@@ -578,6 +766,7 @@ class Dashboard:
     response: Response
     workload: Workload
     outreach: Outreach
+    justice: Justice
 
 
 def dashboard(*, user: User, period: Period, kecamatan: Kecamatan | None = None, not_recorded: str = "–") -> Dashboard:
@@ -594,4 +783,5 @@ def dashboard(*, user: User, period: Period, kecamatan: Kecamatan | None = None,
         response=response_times(period=period, kecamatan=kecamatan, now=now),
         workload=workload(period=period, kecamatan=kecamatan, today=today),
         outreach=outreach_summary(user=user, period=period, kecamatan=kecamatan, today=today),
+        justice=justice_summary(period=period, kecamatan=kecamatan, now=now),
     )

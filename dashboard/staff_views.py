@@ -152,6 +152,7 @@ def index(request):
                 PairedMonthChart.of("cases", _("Cases opened per month"), data.months, "cases"),
             ],
             channel_chart=HBarChart.of("channel", _("Reports by channel"), data.by_channel),
+            justice_chart=HBarChart.of("legal", _("Cases by legal stage"), data.justice.by_stage),
             profile_charts=[
                 HBarChart.of("violence", _("Cases by form of violence"), data.profile.by_violence),
                 HBarChart.of(

@@ -252,11 +252,34 @@ def _report_for_code(view, selector=report_by_receipt_code):
     return found, None
 
 
+@extend_schema_field(
+    {"type": "string", "enum": list(wording.REPORTER_STATUS_KEYS)}, component_name="ReporterStatusEnum"
+)
+class ReporterStatusField(serializers.CharField):
+    pass
+
+
 class ReportStatusAPI(AnonymousAPIView):
+    """What the status page says (wording.reporter_status, its one source), as data: the code,
+    its label and sentence in the reporter's language, the closing message, and what to do if
+    it happens again."""
+
     @extend_schema_serializer(component_name="ReportStatusOutput")
     class OutputSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(PublicStatus.choices)
-        status_text = serializers.CharField()
+        status = ReporterStatusField(
+            source="shown.key",
+            help_text="received: not read yet; in_progress: an officer is handling it; case_open: it is a case "
+            "and an officer is helping; closed: finished (a message is still read); referred: about an adult, "
+            "passed to the women's service (status_text says where to go).",
+        )
+        status_label = serializers.CharField(source="shown.label", help_text="The status in a few words.")
+        status_text = serializers.CharField(source="shown.explained", help_text="The status in a sentence.")
+        closing_message = MessageOutputSerializer(
+            source="shown.closing_message",
+            allow_null=True,
+            help_text="Closed: the officer's last message, their closing words; null otherwise.",
+        )
+        if_it_happens_again = serializers.CharField(help_text="What to do if it happens again.")
         received_at = serializers.DateTimeField()
         messages = MessageOutputSerializer(many=True)
 
@@ -277,8 +300,13 @@ class ReportStatusAPI(AnonymousAPIView):
         if error:
             return error
         output = {
-            "status": shown.report.public_status,
-            "status_text": wording.status_explained(shown.report.public_status),
+            "shown": wording.reporter_status(
+                status=shown.report.status,
+                case_status=shown.report.case_status,
+                thread=shown.thread,
+                rejection_reason=shown.report.rejection_reason,
+            ),
+            "if_it_happens_again": wording.if_it_happens_again(),
             "received_at": shown.report.received_at,
             "messages": shown.thread,
         }

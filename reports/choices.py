@@ -165,6 +165,8 @@ class RejectionReason(models.TextChoices):
     NO_VIOLENCE = "no_violence", _("No violence described")
     SPAM = "spam", _("Spam")
     NO_ANSWER = "no_answer", _("No answer to questions after 14 days")
+    # Never a plain "no": a report about an adult woman goes to the women's service (issue 18).
+    ADULT_REFERRED = "adult_referred", _("About an adult: referred to the women's service")
 
 
 NARRATIVE_MIN_LENGTH = 20

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from cases.choices import CaseStatus
 from core.wording import duration_in_words
 
-from .choices import AuthorKind, Priority, Status
+from .choices import AuthorKind, Priority, RejectionReason, Status
 from .models import PublicStatus
 from .priority import response_hours
 
@@ -32,10 +32,14 @@ def status_explained(status: PublicStatus) -> str:
     }[status]
 
 
+# The codes of ReporterStatus.key, for the status page's styles and the API's enum.
+REPORTER_STATUS_KEYS = ("received", "in_progress", "case_open", "closed", "referred")
+
+
 @dataclass(frozen=True)
 class ReporterStatus:
-    """Where the report stands, as the reporter's status page says it: "received", "in_progress",
-    "case_open" or "closed", a short label and a sentence, and, closed, the officer's last
+    """Where the report stands, as the reporter's status page and the status API say it: a code
+    (REPORTER_STATUS_KEYS), a short label and a sentence, and, closed, the officer's last
     message to the reporter (their closing words) if there is one."""
 
     key: str
@@ -44,9 +48,20 @@ class ReporterStatus:
     closing_message: object = None
 
 
-def reporter_status(*, status: str, case_status: str | None, thread=()) -> ReporterStatus:
+def reporter_status(*, status: str, case_status: str | None, thread=(), rejection_reason: str = "") -> ReporterStatus:
     """The truth in the reporter's words: a report in a case follows its case (open, closed),
-    whatever the report's own status; a report never in one follows its own."""
+    whatever the report's own status; a report never in one follows its own. A report about an
+    adult is never "finished": it was passed to the women's service, and the reporter is told where."""
+    if case_status is None and status == Status.REJECTED and rejection_reason == RejectionReason.ADULT_REFERRED:
+        return ReporterStatus(
+            "referred",
+            _("Referred to the women's service"),
+            _(
+                "Your report is about an adult, so it has been passed to the women's service of UPTD PPA Kota "
+                "Balikpapan (layanan perempuan), which helps women who experience violence. She can come to the "
+                "UPTD PPA office, or call SAPA 129 (phone 129, WhatsApp 08111-129-129). You can still write here."
+            ),
+        )
     if case_status == CaseStatus.CLOSED or (case_status is None and status in (Status.REJECTED, Status.CLOSED)):
         last_staff = [message for message in thread if message.author_kind == AuthorKind.STAFF]
         return ReporterStatus(

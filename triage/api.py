@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts.capabilities import Capability
+from accounts.capabilities import Capability, user_can
 from accounts.permissions import HasCapability
 from areas.models import Kecamatan
 from cases.access import access_report, cases_for, reports_for
@@ -27,7 +27,10 @@ from cases.serializers import (
     DENIED_403,
     CaseListItemSerializer,
     CaseReferenceField,
+    ReportChannelField,
     ReportStatusField,
+    SourceAgencyField,
+    WithoutIdentitiesMixin,
     enum_field,
     officer_field,
 )
@@ -42,6 +45,7 @@ from reports.choices import (
     Priority,
     RejectionReason,
     ReporterRelation,
+    ReporterRole,
     ViolenceType,
     YesNoUnknown,
 )
@@ -100,7 +104,11 @@ class ReportListItemSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(Priority.choices)
     priority_reason = serializers.CharField()
     overdue = serializers.SerializerMethodField(help_text="Not acknowledged and past its deadline.")
-    channel = serializers.ChoiceField(Channel.choices)
+    channel = ReportChannelField(help_text="The door it came in by: the reporter's own, or recorded by staff.")
+    source_agency = SourceAgencyField(allow_null=True, help_text="A referral: the kind of agency that sent it.")
+    source_agency_name = serializers.CharField(help_text='A referral: the agency, e.g. "Unit PPA Polresta".')
+    source_letter_number = serializers.CharField(help_text="A referral: the number of its letter.")
+    source_letter_date = serializers.DateField(allow_null=True, help_text="A referral: the date of its letter.")
     received_at = serializers.DateTimeField()
     acknowledge_due_at = serializers.DateTimeField()
     acknowledged_at = serializers.DateTimeField(allow_null=True)
@@ -137,7 +145,13 @@ class ReportMessageSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="StaffReportDetail")
-class ReportDetailSerializer(ReportListItemSerializer):
+class ReportDetailSerializer(WithoutIdentitiesMixin, ReportListItemSerializer):
+    """Identifying fields (the encrypted ones: narrative, names, contacts, the referral's contact
+    person; and the messages) only for a reader who may see identities (SEE_IDENTITIES, as
+    cases.access decides for a case); the channel and the referring agency for every reader."""
+
+    identifying_fields = (*identifying_fields(Report), "messages")
+
     narrative = serializers.CharField()
     occurred_on = serializers.DateField(allow_null=True)
     ongoing = serializers.BooleanField()
@@ -147,8 +161,17 @@ class ReportDetailSerializer(ReportListItemSerializer):
     perpetrator_relation = serializers.ChoiceField(ReportedRelation.choices, allow_blank=True)
     perpetrator_lives_with_child = serializers.ChoiceField(YesNoUnknown.choices)
     reporter_relation = serializers.ChoiceField(ReporterRelation.choices)
+    reporter_role = serializers.ChoiceField(
+        ReporterRole.choices, allow_blank=True, help_text="Staff intake: who the reporter is."
+    )
+    reporter_name = serializers.CharField(help_text="Staff intake: the reporter's name, when given.")
     reporter_contact = serializers.CharField()
     contact_consent = serializers.BooleanField()
+    contact_consent_note = serializers.CharField(help_text="Staff intake: what was agreed about contacting them.")
+    source_contact_person = serializers.CharField(help_text="A referral: the contact person at the agency.")
+    recorded_by = serializers.CharField(
+        source="submitted_by.username", allow_null=True, help_text="Staff intake: who recorded it."
+    )
     rejection_reason = RejectionReasonField(allow_null=True, help_text="Set when rejected.")
     acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True)
     attachments = serializers.SerializerMethodField(help_text="How many files the report and its messages hold.")
@@ -230,6 +253,11 @@ class ReportDetailAPI(TriageAPIView):
         operation_id="report_detail",
         responses={200: ReportDetailSerializer, 403: DENIED_403, 404: MISSING_404},
         summary="One report with its content and messages; the reading is recorded in the audit trail",
+        description=(
+            "The door it came in by and, for a referral, the referring agency, its letter number and date. "
+            "The reporter's identity and contact from a staff intake, the referral's contact person, the narrative, "
+            "names and messages only for readers who may see identities."
+        ),
     )
     def get(self, request, uuid):
         report = access_report(request.user, uuid)
@@ -241,8 +269,11 @@ class ReportDetailAPI(TriageAPIView):
                 "messages", queryset=ReportMessage.objects.select_related("author").prefetch_related("attachments")
             ),
         )
-        services.report_record_view(report=report, acting_user=request.user)
-        return Response(ReportDetailSerializer(report).data)
+        identities = user_can(request.user, Capability.SEE_IDENTITIES)
+        services.report_record_view(
+            report=report, acting_user=request.user, what="report" if identities else "report_summary"
+        )
+        return Response(ReportDetailSerializer(report, context={"identities": identities}).data)
 
 
 class ReportAcknowledgeAPI(TriageAPIView):
@@ -361,6 +392,10 @@ class ReportRejectAPI(TriageAPIView):
             404: MISSING_404,
         },
         summary="Reject a report, with a reason from the list",
+        description=(
+            "reason adult_referred: the report is about an adult and is referred to the women's service of "
+            "UPTD PPA (layanan perempuan), never simply rejected; the reporter's status says so and where to go."
+        ),
     )
     def post(self, request, uuid):
         report = access_report(request.user, uuid)

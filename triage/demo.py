@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from areas.models import Kelurahan
-from cases import services
+from cases import plans, services
 from cases.choices import ClosureReason, ServiceStatus
-from cases.models import Case, Provider
+from cases.models import Case, CasePlan, Provider
 from reports.choices import INTAKE_CHANNELS, Channel, Status
 from reports.models import Report
 from reports.services import IntakeInput, report_message_add
@@ -36,6 +36,18 @@ def _walk(case, target, *, officer, supervisor, rng):
         )
     if STEPS.index(target) >= 2:
         case = services.case_advance(case=case, expected_version=case.version, acting_user=officer)
+    if target == "case_plan":  # a plan waiting for the supervisor: their landing panel shows it
+        plans.plan_goal_add(
+            case=case,
+            data=plans.GoalInput(
+                domain="safety",
+                goal="[CONTOH FIKTIF] Anak tinggal di tempat yang aman.",
+                target_on=today + timedelta(days=30),
+                responsible_officer=officer,
+            ),
+            acting_user=officer,
+        )
+        plans.plan_submit(case=case, expected_version=CasePlan.objects.get(case=case).version, acting_user=officer)
     if STEPS.index(target) >= 3:
         service = services.service_plan(
             case=case,
@@ -46,6 +58,21 @@ def _walk(case, target, *, officer, supervisor, rng):
             ),
             acting_user=officer,
         )
+        plans.plan_goal_add(
+            case=case,
+            data=plans.GoalInput(
+                domain="emotional_wellbeing",
+                goal="[CONTOH FIKTIF] Anak kembali tenang dan mau bersekolah.",
+                target_on=today + timedelta(days=60),
+                responsible_officer=officer,
+                services=[service],
+            ),
+            acting_user=officer,
+        )
+        plan = plans.plan_submit(
+            case=case, expected_version=CasePlan.objects.get(case=case).version, acting_user=officer
+        )
+        plans.plan_decide(case=case, approve=True, expected_version=plan.version, acting_user=supervisor)
         case = services.case_advance(case=case, expected_version=case.version, acting_user=officer)
     if STEPS.index(target) >= 4:
         services.service_update(
@@ -85,7 +112,12 @@ def _walk(case, target, *, officer, supervisor, rng):
         )
     if STEPS.index(target) >= 6:
         case = services.case_decide_closure(
-            case=case, approve=True, comment="", expected_version=case.version, acting_user=supervisor
+            case=case,
+            approve=True,
+            comment="",
+            justification="[CONTOH FIKTIF] Keluarga mendampingi anak; pemantauan oleh kader RT.",
+            expected_version=case.version,
+            acting_user=supervisor,
         )
     return case
 

@@ -24,11 +24,12 @@ from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
 from alerts.selectors import alert_history
 from cases.access import access_report, reports_for
+from cases.legal import PoliceDeadline, report_police_deadline
 from cases.models import Case, CaseReport
 from core.encrypted_files import read_decrypted
 from core.errors import DomainError
 from core.wording import duration_in_words
-from reports.choices import VIOLENCE_TYPE_SHORT, YesNoUnknown
+from reports.choices import VIOLENCE_TYPE_SHORT, RejectionReason, YesNoUnknown
 from reports.models import Report, ReportAttachment
 from reports.services import report_message_add
 
@@ -112,6 +113,7 @@ class InboxRow:
     report: Report
     deadline: Deadline
     violence: list[str]
+    police: PoliceDeadline | None  # sexual violence: UU TPKS Pasal 41, 3x24 h to the police
 
 
 @dataclass(frozen=True)
@@ -149,10 +151,14 @@ def _report_page(request, report: Report, *, failed: tuple[str, object] | None =
         for message in report.messages.select_related("author").prefetch_related("attachments")
     ]
     thread_mark_read(report=report, user=request.user, up_to=thread[-1][0].pk if thread else None)
-    link = CaseReport.objects.select_related("case").filter(report=report).first()
+    link = CaseReport.objects.select_related("case__legal").filter(report=report).first()
+    now = timezone.now()
     context = {
         "report": report,
-        "deadline": deadline_for(report, now=timezone.now()),
+        "deadline": deadline_for(report, now=now),
+        "police_deadline": report_police_deadline(
+            report, now=now, record=getattr(link.case, "legal", None) if link else None
+        ),
         "violence": violence_labels(report),
         "reasons": priority_reasons(report),
         "priority_changes": report.priority_changes.select_related("changed_by"),
@@ -182,7 +188,16 @@ def inbox(request):
     form = InboxFilterForm(request.GET)
     page = Paginator(report_inbox(user=request.user, **form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [InboxRow(report, deadline_for(report, now=now), violence_labels(report)) for report in page]
+    # The police deadline of a report still waiting; once in a case, the case page follows it.
+    rows = [
+        InboxRow(
+            report,
+            deadline_for(report, now=now),
+            violence_labels(report),
+            report_police_deadline(report, now=now) if report.is_waiting else None,
+        )
+        for report in page
+    ]
     unread = unread_total(request.user, reports_for(request.user))
     return render(request, "triage/inbox.html", {"form": form, "page": page, "rows": rows, "unread": unread})
 
@@ -307,7 +322,10 @@ def reject(request, uuid):
         form,
         lambda data: services.report_reject(report=report, reason=data["reason"], acting_user=request.user),
     ):
-        messages.success(request, _("The report has been rejected."))
+        if form.cleaned_data["reason"] == RejectionReason.ADULT_REFERRED:
+            messages.success(request, _("The report has been referred to the women's service."))
+        else:
+            messages.success(request, _("The report has been rejected."))
         return _back(report)
     return _report_page(request, report, failed=("reject_form", form))
 

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_caseservice_version'),
+        ("cases", "0004_caseservice_version"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='child',
-            name='child_age_0_17',
+            model_name="child",
+            name="child_age_0_17",
         ),
         migrations.AddField(
-            model_name='child',
-            name='age_at_incident',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='age at the incident'),
+            model_name="child",
+            name="age_at_incident",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="age at the incident"),
         ),
         # The ages recorded so far were taken when a child reported, about a recent incident.
         migrations.RunSQL(
@@ -25,38 +24,58 @@ class Migration(migrations.Migration):
             reverse_sql=migrations.RunSQL.noop,
         ),
         migrations.AddField(
-            model_name='perpetrator',
-            name='age',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='age'),
+            model_name="perpetrator",
+            name="age",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="age"),
         ),
         migrations.AddField(
-            model_name='perpetrator',
-            name='is_child',
-            field=models.BooleanField(blank=True, null=True, verbose_name='is a child (under 18)'),
+            model_name="perpetrator",
+            name="is_child",
+            field=models.BooleanField(blank=True, null=True, verbose_name="is a child (under 18)"),
         ),
         migrations.AddField(
-            model_name='perpetrator',
-            name='sex',
-            field=models.CharField(blank=True, choices=[('L', 'Male'), ('P', 'Female')], max_length=1, verbose_name='sex'),
+            model_name="perpetrator",
+            name="sex",
+            field=models.CharField(
+                blank=True, choices=[("L", "Male"), ("P", "Female")], max_length=1, verbose_name="sex"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=models.Q(('age__isnull', True), ('age__lte', 120), _connector='OR'), name='child_age_plausible'),
+            model_name="child",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age__isnull", True), ("age__lte", 120), _connector="OR"),
+                name="child_age_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=models.Q(('age_at_incident__isnull', True), ('age_at_incident__lte', 17), _connector='OR'), name='child_age_at_incident_0_17'),
+            model_name="child",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age_at_incident__isnull", True), ("age_at_incident__lte", 17), _connector="OR"),
+                name="child_age_at_incident_0_17",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='perpetrator',
-            constraint=models.CheckConstraint(condition=models.Q(('sex', ''), ('sex__in', ['L', 'P']), _connector='OR'), name='perp_sex_known'),
+            model_name="perpetrator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sex", ""), ("sex__in", ["L", "P"]), _connector="OR"), name="perp_sex_known"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='perpetrator',
-            constraint=models.CheckConstraint(condition=models.Q(('age__isnull', True), ('age__lte', 120), _connector='OR'), name='perp_age_plausible'),
+            model_name="perpetrator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age__isnull", True), ("age__lte", 120), _connector="OR"), name="perp_age_plausible"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='perpetrator',
-            constraint=models.CheckConstraint(condition=models.Q(('age__isnull', True), models.Q(('age__lte', 17), ('is_child', True)), models.Q(('age__gt', 17), ('is_child', False)), _connector='OR'), name='perp_is_child_follows_age'),
+            model_name="perpetrator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("age__isnull", True),
+                    models.Q(("age__lte", 17), ("is_child", True)),
+                    models.Q(("age__gt", 17), ("is_child", False)),
+                    _connector="OR",
+                ),
+                name="perp_is_child_follows_age",
+            ),
         ),
     ]

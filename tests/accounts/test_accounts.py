@@ -215,7 +215,6 @@ def test_the_database_refuses_an_unknown_role():
     [
         ("volunteer", "outreach:home"),
         ("officer", "triage:inbox"),
-        ("supervisor", "triage:inbox"),
         ("head", "cases:list"),
     ],
 )
@@ -225,6 +224,18 @@ def test_each_role_starts_where_its_work_is(client, request, persona, start):
     login_as(client, request.getfixturevalue(persona))
 
     assert client.get(STAFF_HOME).url == reverse(start)
+
+
+def test_a_supervisor_starts_at_what_waits_for_their_approval(client, supervisor):
+    from tests.conftest import login_as
+
+    login_as(client, supervisor)
+    response = client.get(STAFF_HOME)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="pending-approvals"' in html and reverse("triage:inbox") in html
+    assert reverse("admin:index") not in html
 
 
 def test_the_system_administrator_gets_a_home_pointing_to_administration(client, sysadmin):

@@ -184,7 +184,7 @@ ALERT_LINKS = ["alerts:inbox", "alerts:preferences"]
 MENU = {
     "volunteer": ["outreach:home", "outreach:session_create", "outreach:sessions", "outreach:groups", "outreach:forum"],
     "officer": ["triage:inbox", "reports:intake", "cases:list", "outreach_staff:coverage", *ALERT_LINKS],
-    "supervisor": ["triage:inbox", "reports:intake", "cases:list", *OVERSIGHT_LINKS, *ALERT_LINKS],
+    "supervisor": ["triage:inbox", "reports:intake", "cases:list", "cases:approvals", *OVERSIGHT_LINKS, *ALERT_LINKS],
     "head": ["cases:list", *OVERSIGHT_LINKS, *ALERT_LINKS],
     "sysadmin": ["accounts:staff_home", "admin:index"],
 }

@@ -151,31 +151,52 @@ def test_it_delivers_an_urgent_report_through_a_real_worker_and_broker(
 
 
 @pytest.mark.services
+@pytest.mark.parametrize("kind", ["file", "redis"])
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reporters_message_on_an_accepted_and_a_closed_case_reaches_staff_through_a_real_worker(
-    tmp_path, settings, monkeypatch, client, officer, supervisor
+    tmp_path, settings, monkeypatch, client, officer, other_officer, supervisor, kind
 ):
     """Issue 17: the child writes after acceptance and after closure; each message reaches the
-    case's officer (and, closed, the supervisors) within seconds, shows unread, and is on the
-    case page."""
+    case's officer (and, closed, the supervisors: only then) within seconds through a real
+    worker on each broker, shows unread for them (notifications, case list, inbox), and is on
+    the case page for each of them."""
     from django.urls import reverse
+    from django.utils import timezone
 
     from alerts.models import Alert
-    from tests.alerts.test_reporter_messages import CHILD, accepted, close, write
+    from cases.choices import CaseStatus, ClosureReason
+    from cases.models import Case
+    from reports.services import report_message_add
+    from tests.cases_data import new_report
     from tests.conftest import login_as
+    from triage.services import report_accept
 
-    broker_env = send_tasks_to(monkeypatch, settings, tmp_path, "file")
+    child = "om sudah pulang lagi… Aku takut"
+
+    def write(body=child):
+        return report_message_add(report=report, body=body, acting_user=None)
+
+    def close():
+        Case.objects.filter(pk=case.pk).update(
+            status=CaseStatus.CLOSED, closed_at=timezone.now(), closure_reason=ClosureReason.GOALS_MET
+        )
+
+    broker_env = send_tasks_to(monkeypatch, settings, tmp_path, kind)
     officer.email, supervisor.email = "petugas@example.org", "koordinator@example.org"
     officer.save()
     supervisor.save()
-    report, case = accepted(officer)
+    # On duty, but not the case's officer: a message on the case is not theirs.
+    NotificationPreference.objects.create(user=other_officer, on_duty=True)
+    report = new_report()
+    case = report_accept(report=report, acting_user=officer)
     with webhook_receiver() as gateway:
         worker, log = start_worker(tmp_path, broker_env, gateway.url)
         try:
-            on_open = write(report)
-            close(case)
-            on_closed = write(report, "Aku takut lagi")
-            deliveries = Delivery.objects.filter(alert__key__in=[f"message:{on_open.pk}", f"message:{on_closed.pk}"])
+            on_open = write()
+            close()
+            on_closed = write("Aku takut lagi")
+            keys = {on_open.pk: f"message:{on_open.pk}", on_closed.pk: f"message:{on_closed.pk}"}
+            deliveries = Delivery.objects.filter(alert__key__in=keys.values())
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and worker.poll() is None:
                 if deliveries.count() and not deliveries.exclude(status=DeliveryStatus.SENT).exists():
@@ -185,21 +206,35 @@ def test_a_reporters_message_on_an_accepted_and_a_closed_case_reaches_staff_thro
             stop(worker)
         worker_output = log.read_text()[-3000:]
 
-    sent = {
-        (alert, user)
-        for alert, user, status in deliveries.values_list("alert__key", "recipient__username", "status")
-        if status == DeliveryStatus.SENT
+    assert deliveries.exists() and not deliveries.exclude(status=DeliveryStatus.SENT).exists(), worker_output
+    told = {
+        key: set(deliveries.filter(alert__key=key).values_list("recipient__username", flat=True))
+        for key in keys.values()
     }
-    assert {
-        (f"message:{on_open.pk}", "petugas"),
-        (f"message:{on_closed.pk}", "petugas"),
-        (f"message:{on_closed.pk}", "koordinator"),
-    } <= sent, worker_output
-    assert not deliveries.exclude(status=DeliveryStatus.SENT).exists(), worker_output
-    assert Alert.objects.get(key=f"message:{on_open.pk}").case_id == case.pk
+    assert told == {keys[on_open.pk]: {"petugas"}, keys[on_closed.pk]: {"petugas", "koordinator"}}, worker_output
+    for message in (on_open, on_closed):
+        alert = Alert.objects.get(key=keys[message.pk])
+        assert alert.case_id == case.pk and alert.report_id == report.pk
+        # Within seconds of the message, however long the worker took to start.
+        latest = max(deliveries.filter(alert=alert).values_list("sent_at", flat=True))
+        assert (latest - message.created_at).total_seconds() < 30, worker_output
+    in_app = deliveries.filter(channel=Channel.IN_APP)
+    assert set(in_app.values_list("alert__key", "recipient__username", "read_at")) == {
+        (keys[on_open.pk], "petugas", None),
+        (keys[on_closed.pk], "petugas", None),
+        (keys[on_closed.pk], "koordinator", None),
+    }
 
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-    login_as(client, officer)
-    assert "2 unread messages" in client.get(reverse("cases:list"), {"status": "all"}).content.decode()
-    page = client.get(reverse("cases:detail", args=[case.uuid])).content.decode()
-    assert CHILD in page and "Aku takut lagi" in page and "2 unread messages" in page
+    detail = reverse("cases:detail", args=[case.uuid])
+    for user, unread in ((officer, 2), (supervisor, 1)):
+        login_as(client, user)
+        notifications = client.get(reverse("alerts:inbox")).content.decode()
+        assert report.reference in notifications or case.reference in notifications
+        counted = f"{unread} unread message{'s' if unread > 1 else ''}"
+        case_list = client.get(reverse("cases:list"), {"status": "all"}).content.decode()
+        assert case.reference in case_list and counted in case_list, user.username
+        assert counted in client.get(reverse("triage:inbox")).content.decode(), user.username
+        page = client.get(detail).content.decode()
+        assert child in page and "Aku takut lagi" in page and counted in page, user.username
+        assert "unread message" not in client.get(detail).content.decode()  # read now

@@ -33,6 +33,7 @@ from balikpapan_kla.celery import app as celery_app
 from cases import services as cs
 from cases.models import Case
 from reports.choices import Channel as ReportChannel
+from reports.models import Report
 from reports.services import report_submit
 from tests.cases_data import follow_up_input, new_report, service_input
 from tests.factories import UserFactory
@@ -242,6 +243,29 @@ def test_it_sends_once_when_the_delivery_task_runs_twice(on_duty, gateway, mailo
 
     assert len(mailoutbox) == 1 and len(gateway.posts) == 1
     assert set(Delivery.objects.filter(alert=alert).values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
+
+
+@pytest.mark.parametrize("broken", ["escalation_sweep", "unread_message_sweep", "legal_sweep"])
+def test_a_failing_sweep_rule_holds_back_neither_the_others_nor_what_is_due(
+    broken, on_duty, supervisor, mailoutbox, monkeypatch, caplog
+):
+    report = new_report()
+    email = delivery(report, on_duty, Channel.EMAIL)
+    # Overdue for the supervisor: the escalation rule has something to raise when it runs.
+    Report.objects.filter(pk=report.pk).update(received_at=timezone.now() - timedelta(days=10))
+
+    def bug(*, now):
+        raise ZeroDivisionError("a bug in one rule")
+
+    monkeypatch.setattr(services, broken, bug)
+    with pytest.raises(ZeroDivisionError):
+        sweep()
+
+    email.refresh_from_db()
+    assert email.status == DeliveryStatus.SENT, "what was due went out despite the failing rule"
+    escalated = Alert.objects.filter(report=report, kind=AlertKind.ESCALATION_SUPERVISOR).exists()
+    assert escalated == (broken != "escalation_sweep"), "the other rules still ran"
+    assert f"Alert sweep step {broken} failed" in caplog.text
 
 
 def test_it_leaves_a_delivery_another_worker_holds_and_takes_it_back_when_that_worker_died(on_duty, mailoutbox):

@@ -1,7 +1,8 @@
 """Journey 3: a report becomes a case and is closed, with both staff members logged in by TOTP.
 
-The officer acknowledges and accepts the report, records the assessment, plans a service,
-finishes it, records a follow-up visit and requests closure; a supervisor approves it.
+The officer acknowledges and accepts the report, records the assessment, plans a service and
+writes the case plan, which a supervisor approves; then finishes the service, records a
+follow-up visit and requests closure; a supervisor approves it.
 Each case action is a folded <details id="action-<name>"> whose fields carry the action's
 prefix (`assessment-risk_level`). The staff menu holds a logout form, so buttons are looked
 for inside <main>.
@@ -91,19 +92,41 @@ def test_an_officer_takes_a_report_to_a_closed_case_and_a_supervisor_approves(br
     assert_accessible(officer, "case-detail-registered")
 
     # Assessment, then the case plan with one service.
+    # The structured assessment: a rating per domain; one rated 2 gives medium risk.
+    ratings = [("rating_" + domain, "3") for domain in ("health", "psychological", "family", "education", "legal")]
     run_action(
         officer,
         "assessment",
         fill=[("needs", "Pendampingan psikologis dan pemeriksaan kesehatan.")],
-        choose=[("risk_level", "sedang")],
+        choose=[("rating_safety", "2"), *ratings],
     )
     assert current_step(officer) == "Asesmen"
+    assert "Sedang" in officer.locator("#assessment").inner_text()
     advance(officer, "Rencana penanganan")
     run_action(
         officer, "service", fill=[("service_type", "pendampingan_korban"), ("provider", 1), ("planned_on", today)]
     )
     shots(officer, "service-planned", focus="#services")
+    # The case plan: a goal in a recovery domain, sent to the supervisor, who approves it.
+    run_action(
+        officer,
+        "plan_goal",
+        fill=[("domain", "safety"), ("goal", "Anak aman di rumah."), ("target_on", today), ("responsible_officer", 1)],
+    )
+    submit(officer, "form#action-plan_submit button[type=submit]")
+    assert_done(officer)
+    supervisor = browsing.page(viewport=DESKTOP)
+    authenticator.login(supervisor, base, "koordinator", shots=shots)
+    supervisor.goto(f"{base}/staf/")
+    assert reference.split()[-1] in supervisor.locator("#pending-approvals").inner_text()
+    follow(supervisor, f"#pending-approvals a[href^='{path_of(officer)}']")
+    assert supervisor.locator("#approval-context").count() == 1
+    shots(supervisor, "plan-decision", focus="#plan")
+    submit(supervisor, "#action-plan_decision button[value=approve]")
+    assert_done(supervisor)
+    officer.reload()
     advance(officer, "Layanan")
+    assert "Anak aman di rumah." in officer.locator("#plan").inner_text()
 
     # The service is done.
     follow(officer, "#services a[href*='/layanan/']")
@@ -137,9 +160,7 @@ def test_an_officer_takes_a_report_to_a_closed_case_and_a_supervisor_approves(br
     assert current_step(officer) == "Penutupan diajukan"
     shots(officer, "closure-requested")
 
-    # The supervisor logs in with their own TOTP code and approves.
-    supervisor = browsing.page(viewport=DESKTOP)
-    authenticator.login(supervisor, base, "koordinator", shots=shots)
+    # The supervisor approves the closure.
     supervisor.goto(case_url)
     assert supervisor.locator("#action-decision").count() == 1, supervisor.locator("main").inner_text()
     shots(supervisor, "supervisor-sees-request", focus="#action-decision")

@@ -11,7 +11,7 @@ from cases.models import Case, Child
 from core.errors import DomainError
 from core.models import AuditEvent
 from reports.choices import Status
-from tests.cases_data import follow_up_input, new_report, service_input
+from tests.cases_data import follow_up_input, new_report, plan_approved, service_input
 from triage import services as ts
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +136,10 @@ def test_the_case_follows_the_steps_and_each_step_checks_what_it_needs(officer, 
     assert error.value.code == "step_requirements"
 
     service = cs.service_plan(case=case, data=service_input(), acting_user=officer)
+    with pytest.raises(DomainError) as error:  # the plan is not approved yet
+        cs.case_advance(case=case, expected_version=case.version, acting_user=officer)
+    assert error.value.code == "step_requirements"
+    plan_approved(case, officer=officer, supervisor=supervisor)
     case = cs.case_advance(case=case, expected_version=case.version, acting_user=officer)
     assert case.status == CaseStatus.SERVICES
     with pytest.raises(DomainError):
@@ -163,7 +167,9 @@ def test_the_case_follows_the_steps_and_each_step_checks_what_it_needs(officer, 
 
     with pytest.raises(DomainError):
         cs.case_decide_closure(case=case, approve=True, expected_version=case.version, acting_user=officer)
-    case = cs.case_decide_closure(case=case, approve=True, expected_version=case.version, acting_user=supervisor)
+    case = cs.case_decide_closure(
+        case=case, approve=True, justification="Dirujuk", expected_version=case.version, acting_user=supervisor
+    )
     assert case.status == CaseStatus.CLOSED and case.closed_at
 
     case = cs.case_reopen(case=case, reason="Laporan baru", expected_version=case.version, acting_user=supervisor)

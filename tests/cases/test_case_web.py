@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from areas.models import Kelurahan
 from cases import services as cs
-from cases.choices import CaseStatus, ServiceStatus
-from cases.models import Case, CaseService
+from cases.choices import AssessmentDomain, CaseStatus, ServiceStatus
+from cases.models import Case, CasePlan, CaseService
 from core.models import AuditEvent
 from tests.cases_data import follow_up_input, new_report, provider, service_input
 from tests.conftest import login_as
@@ -74,6 +74,14 @@ def follow_up_fields(**overrides):
     return fields
 
 
+def assessment_fields(*, worst=3, **overrides):
+    """The structured assessment's fields: every domain rated 3 but safety, rated `worst`."""
+    fields = {f"rating_{domain}": "3" for domain in AssessmentDomain.values}
+    fields.update(rating_safety=str(worst), needs="Pendampingan psikolog", assessed_on=today().isoformat())
+    fields.update(overrides)
+    return fields
+
+
 def refused(response, message):
     html = html_of(response)
     assert response.status_code == 400, html[:400]
@@ -90,7 +98,7 @@ def test_it_walks_a_case_through_every_step_by_the_pages(client, officer, superv
 
     refused(post(client, "advance", case, "advance"), "This case cannot move on from here with this action.")
 
-    response = post(client, "assess", case, "assessment", risk_level="tinggi", needs="Pendampingan psikolog")
+    response = post(client, "assess", case, "assessment", **assessment_fields(worst=1))
     assert response.status_code == 302 and response.url == url("detail", case)
     assert fresh(case).status == CaseStatus.ASSESSMENT and fresh(case).risk_level == "tinggi"
 
@@ -110,6 +118,24 @@ def test_it_walks_a_case_through_every_step_by_the_pages(client, officer, superv
     )
     assert response.status_code == 302
     service = CaseService.objects.get(case=case)
+    refused(post(client, "advance", case, "advance"), "A supervisor approves the case plan before services start.")
+    goal = {
+        "domain": "safety",
+        "goal": "Anak aman di rumah",
+        "target_on": (today() + timedelta(days=30)).isoformat(),
+        "responsible_officer": str(officer.pk),
+        "services": str(service.pk),
+    }
+    assert post(client, "plan_goal", case, "plan_goal", version=False, **goal).status_code == 302
+    plan = CasePlan.objects.get(case=case)
+    assert client.post(url("plan_submit", case), {"plan_submit-version": plan.version}).status_code == 302
+    login_as(client, supervisor)
+    plan.refresh_from_db()
+    response = client.post(
+        url("plan_decide", case), {"plan_decision-version": plan.version, "plan_decision-decision": "approve"}
+    )
+    assert response.status_code == 302
+    login_as(client, officer)
     assert post(client, "advance", case, "advance").status_code == 302
     assert fresh(case).status == CaseStatus.SERVICES
     refused(post(client, "advance", case, "advance"), "Start or finish at least one service before monitoring.")
@@ -159,9 +185,14 @@ def test_it_walks_a_case_through_every_step_by_the_pages(client, officer, superv
         post(client, "decide_closure", case, "decision", decision="send_back", comment=""),
         "Say why the case goes back.",
     )
-    response = post(client, "decide_closure", case, "decision", decision="approve", comment="")
+    html = refused(
+        post(client, "decide_closure", case, "decision", decision="approve", comment=""),
+        "Closing this case needs a written justification",
+    )
+    assert "The risk level is high." in html
+    response = post(client, "decide_closure", case, "decision", decision="approve", justification="Pindah kota")
     assert response.status_code == 302
-    assert fresh(case).status == CaseStatus.CLOSED
+    assert fresh(case).status == CaseStatus.CLOSED and fresh(case).closure_justification == "Pindah kota"
     refused(post(client, "advance", case, "advance"), "This case cannot move on from here with this action.")
 
     refused(post(client, "reopen", case, "reopen", reason=" "), "This field is required.")
@@ -189,11 +220,8 @@ def test_it_shows_the_success_message_and_the_new_step(client, officer):
     case = open_case(officer)
     login_as(client, officer)
 
-    response = client.post(
-        url("assess", case),
-        {"assessment-risk_level": "sedang", "assessment-needs": "Konseling", "assessment-version": case.version},
-        follow=True,
-    )
+    fields = {f"assessment-{key}": value for key, value in assessment_fields(worst=2, version=case.version).items()}
+    response = client.post(url("assess", case), fields, follow=True)
 
     html = html_of(response)
     assert "The assessment has been recorded." in html
@@ -281,10 +309,8 @@ def test_it_refuses_a_stale_version_saying_who_changed_what(client, officer, oth
     assert fresh(case).second_officer == other_officer
 
     login_as(client, officer)
-    response = client.post(
-        url("assess", case),
-        {"assessment-risk_level": "tinggi", "assessment-needs": "Konseling", "assessment-version": str(stale)},
-    )
+    fields = {f"assessment-{key}": value for key, value in assessment_fields(version=str(stale)).items()}
+    response = client.post(url("assess", case), fields)
 
     html = refused(response, "Dewi Koordinator changed this case at")
     assert "(assigned)" in html and "Reload it and try again." in html
@@ -295,7 +321,7 @@ def test_it_refuses_an_action_without_its_version(client, officer):
     case = open_case(officer)
     login_as(client, officer)
 
-    response = client.post(url("assess", case), {"assessment-risk_level": "tinggi", "assessment-needs": "x"})
+    response = post(client, "assess", case, "assessment", version=False, **assessment_fields())
 
     refused(response, "This form is out of date. Reload the page and try again.")
     assert fresh(case).risk_level == ""
@@ -661,7 +687,9 @@ def test_it_opens_a_busy_case_in_a_bounded_number_of_queries(client, officer, su
     busy = _queries(client, url("detail", case))
 
     assert busy == small + 1  # the timeline's assignment row names its officers, in one query
-    assert busy <= 25
+    # 25, the case plan and the latest assessment (cases.plan_selectors.plan_view), the legal record (cases.legal),
+    # the referrals and the providers to refer to (cases.referral_selectors.referral_section)
+    assert busy <= 30
 
 
 # --- the recovery chart ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from core.models import AuditEvent
 from reports.choices import Status
 from reports.models import Report, ReportMessage
 from reports.services import report_message_add
-from tests.cases_data import new_report, provider, service_input
+from tests.cases_data import new_report, plan_approved, provider, service_input
 from tests.conftest import login_as
 from tests.reporting import report_post_data
 from triage import services as ts
@@ -591,6 +591,9 @@ def test_a_case_walks_through_its_steps_over_the_api(client, officer, supervisor
     )
     assert planned.status_code == 201, planned.json()
     assert planned.json()["status"] == "planned"
+    refused = post_json(client, case_url(case, "transitions"), {"action": "advance", "version": version})
+    assert refused.status_code == 400 and refused.json()["non_field_errors"][0]["code"] == "step_requirements"
+    plan_approved(case, officer=officer, supervisor=supervisor)
     assert transition("advance")["status"] == "services"
 
     service = CaseService.objects.get(uuid=planned.json()["id"])
@@ -614,7 +617,10 @@ def test_a_case_walks_through_its_steps_over_the_api(client, officer, supervisor
     assert refused.status_code == 403 and refused.json() == {"detail": SUPERVISOR_ONLY}
 
     login_as(client, supervisor)
-    closed = transition("approve_closure")
+    unjustified = post_json(client, case_url(case, "transitions"), {"action": "approve_closure", "version": version})
+    assert unjustified.status_code == 400
+    assert unjustified.json()["justification"][0]["code"] == "justification_required"
+    closed = transition("approve_closure", justification="Keluarga pindah, dirujuk ke UPTD PPA tujuan")
     assert closed["status"] == "closed" and closed["closed_at"]
     reopened = transition("reopen", reason="Laporan baru masuk")
     assert reopened["status"] == "monitoring"

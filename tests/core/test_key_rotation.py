@@ -13,7 +13,7 @@ volunteers' free text, run on rows written the old way.
 import importlib
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from cryptography.fernet import Fernet
@@ -22,11 +22,14 @@ from django.core.management import call_command
 from django.db import InternalError, connection, models
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from cases import legal, plans
 from cases import services as cs
-from cases.models import Case
+from cases.choices import AssessmentDomain
+from cases.models import Case, CasePlan
+from cases.referrals import ReferralAnswerInput, TransferInput, case_transfer, referral_answer, referral_send
 from core.audit import audit_log
 from core.crypto import decrypt_text, encrypt_text, is_under_newest_key
 from core.encrypted_files import read_decrypted
@@ -38,7 +41,7 @@ from outreach.services import child_care_group_register, forum_activity_log, out
 from reports.choices import Channel
 from reports.models import PriorityChange
 from reports.services import IntakeInput, report_message_add, report_submit
-from tests.cases_data import follow_up_input, service_input
+from tests.cases_data import follow_up_input, new_report, referral_input, service_input
 from tests.conftest import login_as
 from tests.outreach_data import forum_input, group_input, session_input
 from tests.reporting import jpeg_upload, report_input
@@ -76,16 +79,30 @@ SECRET = {
     "follow_up_notes": "SECRET-follow-up-notes",
     "case_note": "SECRET-case-note",
     "closure_explanation": "SECRET-closure-explanation",
+    "closing_message": "SECRET-closing-message",
+    "referral_request": "SECRET-referral-request",
+    "referral_consent_by": "SECRET-referral-consent-by",
+    "referral_feedback": "SECRET-referral-feedback",
+    "transfer_reason": "SECRET-transfer-reason",
     "facilitators": "SECRET-facilitators",
     "session_notes": "SECRET-session-notes",
     "group_contact": "SECRET-group-contact",
     "suggestions": "SECRET-forum-suggestions",
+    "assessment_note": "SECRET-assessment-note",
+    "risk_override": "SECRET-risk-override",
+    "plan_goal": "SECRET-plan-goal",
+    "plan_note": "SECRET-plan-note",
+    "closure_justification": "SECRET-closure-justification",
+    "police_waiver": "SECRET-police-waiver",
+    "verdict": "SECRET-verdict-outcome",
+    "hearing_note": "SECRET-hearing-note",
 }
 # Where a reader finds each one after the old key is gone.
 SEEN_BY = {
-    "supervisor": set(SECRET) - {"group_contact", "suggestions"},
+    # The transfer is of another case than the world's (it closes its case), whose pages are not opened.
+    "supervisor": set(SECRET) - {"group_contact", "suggestions", "transfer_reason"},
     "volunteer": {"facilitators", "session_notes", "group_contact", "suggestions"},
-    "reporter": {"staff_message", "reporter_message"},
+    "reporter": {"staff_message", "reporter_message", "closing_message"},
 }
 BIRTH_DATE = date(2016, 5, 17)  # in the identities export as 2016-05-17
 FERNET_TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_\-]{40,}={0,2}")
@@ -142,11 +159,34 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
     cs.case_add_perpetrator(
         case=case, relation="orang_tua", lives_with_child=True, description=SECRET["perpetrator"], acting_user=officer
     )
-    case = cs.case_record_assessment(
-        case=case, risk_level="tinggi", needs=SECRET["case_needs"], expected_version=case.version, acting_user=officer
+    ratings = dict.fromkeys(AssessmentDomain.values, 3)
+    plans.case_assess(
+        case=case,
+        data=plans.AssessmentInput(
+            assessed_on=timezone.localdate(),
+            ratings=ratings,
+            notes={"safety": SECRET["assessment_note"]},
+            needs=SECRET["case_needs"],
+            risk_level="tinggi",
+            override_reason=SECRET["risk_override"],
+        ),
+        expected_version=case.version,
+        acting_user=officer,
     )
+    case = Case.objects.get(pk=case.pk)
     case = cs.case_advance(case=case, expected_version=case.version, acting_user=officer)
     service = cs.service_plan(case=case, data=service_input(), acting_user=officer)
+    plans.plan_goal_add(
+        case=case,
+        data=plans.GoalInput(
+            domain="safety", goal=SECRET["plan_goal"], target_on=date(2099, 1, 1), responsible_officer=officer
+        ),
+        acting_user=officer,
+    )
+    plan = plans.plan_submit(case=case, expected_version=CasePlan.objects.get(case=case).version, acting_user=officer)
+    plans.plan_decide(
+        case=case, approve=True, note=SECRET["plan_note"], expected_version=plan.version, acting_user=supervisor
+    )
     case = cs.case_advance(case=Case.objects.get(pk=case.pk), expected_version=case.version, acting_user=officer)
     service = cs.service_update(
         service=service,
@@ -157,12 +197,56 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
     case = cs.case_advance(case=Case.objects.get(pk=case.pk), expected_version=case.version, acting_user=officer)
     cs.follow_up_record(case=case, data=follow_up_input(notes=SECRET["follow_up_notes"]), acting_user=officer)
     cs.case_note_add(case=case, body=SECRET["case_note"], acting_user=officer)
+    # The legal record (cases.legal): why not to the police, the verdict, a hearing's note.
+    legal.legal_police_waive(case=case, reason=SECRET["police_waiver"], expected_version=1, acting_user=officer)
+    legal.legal_record_update(
+        case=case,
+        data=legal.LegalRecordInput(verdict_on=date(2026, 11, 30), verdict_outcome=SECRET["verdict"]),
+        expected_version=2,
+        acting_user=officer,
+    )
+    legal.court_hearing_add(
+        case=case, held_at=timezone.now() - timedelta(days=3), note=SECRET["hearing_note"], acting_user=officer
+    )
+    referral = referral_send(
+        case=case,
+        data=referral_input(request=SECRET["referral_request"], consent_given_by=SECRET["referral_consent_by"]),
+        acting_user=officer,
+    )
+    referral = referral_answer(
+        referral=referral,
+        data=ReferralAnswerInput(status="refused", answered_on=referral.sent_on, feedback=SECRET["referral_feedback"]),
+        expected_version=referral.version,
+        acting_user=officer,
+    )
+    moved = ts.report_accept(report=new_report(), acting_user=officer)
+    case_transfer(
+        case=moved,
+        data=TransferInput(
+            receiving_agency="UPTD PPA Kota Samarinda",
+            transferred_on=date(2026, 12, 1),
+            reason=SECRET["transfer_reason"],
+        ),
+        expected_version=moved.version,
+        acting_user=officer,
+    )
     cs.case_request_closure(
         case=Case.objects.get(pk=case.pk),
         reason="other",
         explanation=SECRET["closure_explanation"],
+        closing_message=SECRET["closing_message"],
         expected_version=case.version,
         acting_user=officer,
+    )
+
+    # Closed with high risk: the supervisor's justification (cases.services.case_decide_closure).
+    case = Case.objects.get(pk=case.pk)
+    cs.case_decide_closure(
+        case=case,
+        approve=True,
+        justification=SECRET["closure_justification"],
+        expected_version=case.version,
+        acting_user=supervisor,
     )
 
     session = outreach_session_log(
@@ -180,6 +264,7 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
         "receipt_code": submitted.receipt_code,
         "case": case,
         "service": service,
+        "referral": referral,
         "session": session,
         "group": group,
     }

@@ -23,11 +23,12 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cases.referrals import referral_send
 from cases.services import service_plan
 from outreach.services import child_care_group_register, outreach_session_log
 from reports.choices import Channel
 from reports.services import report_submit
-from tests.cases_data import new_report, service_input
+from tests.cases_data import new_report, referral_input, service_input
 from tests.conftest import login_as
 from tests.outreach_data import group_input, session_input
 from tests.reporting import jpeg_upload, report_input
@@ -41,7 +42,7 @@ SKIPPED = ("admin/", "api/docs/", "static/")
 EXPECTED = {
     # --- public pages; staf/ sends each role to where its work is (the system admin has a page of its own)
     "": (None, "200 200 200 200 200 200 200 200"),
-    "staf/": (None, "302 302 302 302 302 302 302 200"),
+    "staf/": (None, "302 302 302 302 302 200 302 200"),
     "bahasa/<str:code>/": (None, "302 302 302 302 302 302 302 302"),
     "healthz": (None, "200 200 200 200 200 200 200 200"),
     "readyz": (None, "200 200 200 200 200 200 200 200"),
@@ -106,6 +107,25 @@ EXPECTED = {
     "staf/kasus/<uuid:uuid>/penutupan/keputusan/": ("case", "302 403 403 405 405 405 405 403"),
     "staf/kasus/<uuid:uuid>/buka-kembali/": ("case", "302 403 403 405 405 405 405 403"),
     "staf/kasus/<uuid:uuid>/petugas/": ("case", "302 403 403 405 405 405 405 403"),
+    # the case plan (POST-only actions; deciding is the supervisor's), its printout (readers), and what
+    # waits for a supervisor's approval
+    "staf/kasus/persetujuan/": (None, "302 403 403 403 403 200 403 403"),
+    "staf/kasus/<uuid:uuid>/rencana/tujuan/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/rencana/ajukan/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/rencana/keputusan/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/rencana/cetak/": ("case", "302 403 403 404 200 200 200 403"),
+    # referrals and the transfer (POST-only actions); the letter and the hand-over packet print identities:
+    # not for the head (403); the world's case is not transferred, so its packet is missing (404)
+    "staf/kasus/<uuid:uuid>/rujukan/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/rujukan/<uuid:referral_uuid>/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/rujukan/<uuid:referral_uuid>/surat/": ("case", "302 403 403 404 200 200 403 403"),
+    "staf/kasus/<uuid:uuid>/pindah/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/pindah/paket/": ("case", "302 403 403 404 404 404 403 403"),
+    # the legal process (POST-only actions): the case's officers and supervisors
+    "staf/kasus/<uuid:uuid>/hukum/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/hukum/polisi/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/hukum/tidak-ke-polisi/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/hukum/sidang/": ("case", "302 403 403 405 405 405 405 403"),
     # --- accounts: a logged-in person is sent on from the login and code pages; logout is POST-only
     "akun/masuk/": (None, "200 302 302 302 302 302 302 302"),
     "akun/verifikasi/": (None, "302 302 302 302 302 302 302 302"),
@@ -139,6 +159,20 @@ EXPECTED = {
     "api/v1/cases/<uuid:uuid>/services/<uuid:service_uuid>/": ("case", "403 403 403 405 405 405 405 403"),
     "api/v1/cases/<uuid:uuid>/follow-ups/": ("case", "403 403 403 405 405 405 405 403"),
     "api/v1/cases/<uuid:uuid>/notes/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/approvals/": (None, "403 403 403 403 403 200 403 403"),
+    "api/v1/cases/<uuid:uuid>/assessments/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/plan/": ("case", "403 403 403 404 200 200 200 403"),
+    "api/v1/cases/<uuid:uuid>/plan/goals/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/plan/submit/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/plan/decision/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/approval-context/": ("case", "403 403 403 404 200 200 200 403"),
+    "api/v1/cases/<uuid:uuid>/referrals/": ("case", "403 403 403 404 200 200 200 403"),
+    "api/v1/cases/<uuid:uuid>/referrals/<uuid:referral_uuid>/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/transfer/": ("case", "403 403 403 404 404 404 404 403"),
+    "api/v1/cases/<uuid:uuid>/legal/": ("case", "403 403 403 404 200 200 200 403"),
+    "api/v1/cases/<uuid:uuid>/legal/police/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/legal/hearings/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/perpetrators/": ("case", "403 403 403 405 405 405 405 403"),
     "api/v1/outreach/sessions/": (None, "403 200 200 200 200 200 200 403"),
     "api/v1/outreach/sessions/<uuid:uuid>/": ("session", "403 404 200 200 200 200 200 403"),
     "api/v1/outreach/groups/": (None, "403 200 200 200 200 200 200 403"),
@@ -179,6 +213,28 @@ API_EXPECTED = {
     "PATCH /api/v1/cases/{uuid}/services/{service_uuid}/": ("case", "403 403 403 404 400 400 403 403"),
     "POST /api/v1/cases/{uuid}/follow-ups/": ("case", "403 403 403 404 400 400 403 403"),
     "POST /api/v1/cases/{uuid}/notes/": ("case", "403 403 403 404 400 400 403 403"),
+    # the structured assessment and the case plan: deciding the plan is the supervisor's; the pending
+    # approvals are the supervisors' list
+    "GET /api/v1/cases/approvals/": (None, "403 403 403 403 403 200 403 403"),
+    "POST /api/v1/cases/{uuid}/assessments/": ("case", "403 403 403 404 400 400 403 403"),
+    "GET /api/v1/cases/{uuid}/plan/": ("case", "403 403 403 404 200 200 200 403"),
+    "POST /api/v1/cases/{uuid}/plan/goals/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/plan/submit/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/plan/decision/": ("case", "403 403 403 404 403 400 403 403"),
+    "GET /api/v1/cases/{uuid}/approval-context/": ("case", "403 403 403 404 200 200 200 403"),
+    # referrals: the head reads them without identities; the answer and the transfer need a body
+    "GET /api/v1/cases/{uuid}/referrals/": ("case", "403 403 403 404 200 200 200 403"),
+    "POST /api/v1/cases/{uuid}/referrals/": ("case", "403 403 403 404 400 400 403 403"),
+    "PATCH /api/v1/cases/{uuid}/referrals/{referral_uuid}/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/transfer/": ("case", "403 403 403 404 400 400 403 403"),
+    # the world's case is not transferred: its transfer is missing for whoever may read the case
+    "GET /api/v1/cases/{uuid}/transfer/": ("case", "403 403 403 404 404 404 404 403"),
+    # the legal process: the head reads it without the encrypted fields; every change needs a body
+    "GET /api/v1/cases/{uuid}/legal/": ("case", "403 403 403 404 200 200 200 403"),
+    "PATCH /api/v1/cases/{uuid}/legal/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/legal/police/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/legal/hearings/": ("case", "403 403 403 404 400 400 403 403"),
+    "POST /api/v1/cases/{uuid}/perpetrators/": ("case", "403 403 403 404 400 400 403 403"),
     # --- outreach: volunteers write in their own RTs (another RT's record looks missing), the agency reads;
     # a PATCH with nothing in it changes nothing and answers the record
     "GET /api/v1/outreach/sessions/": (None, "403 200 200 200 200 200 200 403"),
@@ -234,6 +290,7 @@ def world(settings, tmp_path, rt, volunteer, officer):
     return {
         "case": case,
         "service": service_plan(case=case, data=service_input(), acting_user=officer),
+        "referral": referral_send(case=case, data=referral_input(), acting_user=officer),
         "report": report,
         "attachment": report.attachments.get(),
         "session": outreach_session_log(data=session_input(rt), acting_user=volunteer),
@@ -245,6 +302,7 @@ def url_for(route: str, name: str, obj: str | None, world: dict) -> str:
     values = {
         "uuid": lambda: world[obj].uuid,
         "service_uuid": lambda: world["service"].uuid,
+        "referral_uuid": lambda: world["referral"].uuid,
         "report_uuid": lambda: world["case"].case_reports.get().report.uuid,
         "attachment_id": lambda: world["attachment"].pk,
         "code": lambda: "en",
@@ -290,6 +348,7 @@ def api_operations(client) -> list[str]:
 def api_url_for(path: str, obj: str | None, world: dict) -> str:
     if obj is not None:
         path = path.replace("{uuid}", str(world[obj].uuid))
+    path = path.replace("{referral_uuid}", str(world["referral"].uuid))
     return path.replace("{service_uuid}", str(world["service"].uuid))
 
 

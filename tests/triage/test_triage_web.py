@@ -169,7 +169,8 @@ def test_it_puts_a_csrf_token_in_every_action_form(client, officer, report):
 
     forms = re.findall(r'<form method="post".*?</form>', html, flags=re.S)
     actions = [form for form in forms if "/staf/laporan/" in form]
-    assert len(actions) == 7  # message, acknowledge, accept, accept into case, priority, duplicate, reject
+    # message, acknowledge, accept, accept into case, priority, duplicate, refer an adult, reject
+    assert len(actions) == 8
     assert all("csrfmiddlewaretoken" in form for form in actions)
 
 

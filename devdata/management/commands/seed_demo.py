@@ -8,6 +8,7 @@ from accounts.services import user_create
 from alerts.models import NotificationPreference
 from areas.models import RT, Kelurahan
 from areas.services import rt_bulk_import
+from cases.demo import seed_demo_referrals
 from outreach.demo import seed_demo_outreach
 from reports.demo import seed_demo_reports
 from triage.demo import seed_demo_cases, seed_demo_intake
@@ -108,6 +109,12 @@ class Command(BaseCommand):
                 % {"count": intake}
                 if intake
                 else _("Staff intake: already present, none added.")
+            )
+            referrals = seed_demo_referrals()
+            self.stdout.write(
+                _("Referrals: %(count)d fictional referrals recorded, one still unanswered.") % {"count": referrals}
+                if referrals
+                else _("Referrals: already present, none added.")
             )
 
         self.stdout.write("")
