@@ -27,7 +27,15 @@ class LoginForm(AuthenticationForm):
     limit reaches the HTML attribute but not the validators: a 10,000-character username went
     on to authenticate(), and django-axes then failed to record the failure (its column holds
     255 characters) with a 500 instead of "wrong username or password".
+
+    Its wrong-login message is our own: Django's Indonesian one names the field inside a sentence
+    that already says it ("Masukkan nama pengguna nama pengguna dan sandi yang benar").
     """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The username or password is not right. Both are case-sensitive."),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

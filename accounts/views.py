@@ -4,6 +4,7 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -14,19 +15,21 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.access import reports_for
 from cases.plan_selectors import pending_approvals
 from core.errors import DomainError
+from triage.threads import unread_total
 
 from . import selectors, services
 from .capabilities import Capability, user_can
 from .decorators import login_and_second_factor_required
 from .forms import GrantRoleForm, LoginForm, ResetLoginForm, TokenForm
-from .models import Role
 
 # The account whose temporary password was just typed, and a hash of that password: it lets
 # password_choose open for that account until the password changes.
@@ -221,16 +224,37 @@ class LogoutView(auth_views.LogoutView):
     next_page = "core:home"
 
 
+@csrf_exempt
+@require_POST
+def quick_exit(request):
+    """The staff pages' quick exit: ends the session, then goes on like everyone's quick exit
+    (core:leave, to a page of another site). Someone walking up to the screen finds no open
+    session behind Back. No CSRF check on purpose: a stale token must never stop someone leaving
+    fast, and the worst a forged request does is log a person out."""
+    logout(request)
+    return redirect("core:leave")
+
+
+def _start_page(user) -> str | None:
+    """Where the user's work is, asked by capability (never by role): whoever logs outreach starts
+    at their RTs, whoever triages but does not supervise at the report inbox, whoever reads the
+    dashboard but does not triage (the head of agency) at the dashboard's headline figures;
+    the rest here, at what waits for their approval."""
+    if user_can(user, Capability.LOG_OUTREACH):
+        return "outreach:home"
+    if user_can(user, Capability.TRIAGE) and not user_can(user, Capability.SUPERVISE):
+        return "triage:inbox"
+    if user_can(user, Capability.SEE_DASHBOARD) and not user_can(user, Capability.TRIAGE):
+        return "dashboard_staff:index"
+    return None
+
+
 @login_and_second_factor_required
 def staff_home(request):
-    # Each role starts where its work is: volunteers at their RTs, officers at the report inbox,
-    # the head of agency at the case list; supervisors here, at what waits for their approval.
-    start = {
-        Role.VOLUNTEER: "outreach:home",
-        Role.OFFICER: "triage:inbox",
-        Role.HEAD: "cases:list",
-    }.get(request.user.role)
+    start = _start_page(request.user)
     if start:
         return redirect(start)
     approvals = pending_approvals(user=request.user) if user_can(request.user, Capability.SUPERVISE) else None
-    return render(request, "accounts/staff_home.html", {"approvals": approvals})
+    # Reporters' messages that are this person's to answer (triage.threads), wherever they wait.
+    unread = unread_total(request.user, reports_for(request.user)) if user_can(request.user, Capability.TRIAGE) else 0
+    return render(request, "accounts/staff_home.html", {"approvals": approvals, "unread": unread})

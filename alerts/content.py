@@ -80,6 +80,7 @@ CONTENT_FIELDS = {
         "report__acknowledge_due_at",
         "report__kelurahan__name",
         "report__kelurahan__kecamatan__name",
+        "report__location_kind",
         "case",  # the id, on the alert's own row: whether it is in a case too
     ),
     "case": (
@@ -120,12 +121,12 @@ def alert_content(alert: Alert, *, recipient: User | None = None, now: datetime 
     if alert.report_id:
         report = alert.report
         reference, priority, priority_label = report.reference, report.priority, report.get_priority_display()
-        kelurahan = report.kelurahan
+        area = report.place_label  # a kelurahan, or the reporter's "don't know / outside / online"
         late = int((now - report.acknowledge_due_at).total_seconds() // 60) if alert.kind in LATE_KINDS else 0
     else:
         case = alert.case
         reference, priority, priority_label = case.reference, case.risk_level, case.get_risk_level_display()
-        kelurahan = case.kelurahan
+        area = f"{case.kelurahan.name}, {case.kelurahan.kecamatan.name}"
         late = 0
     link = alert_link(alert, recipient)
     return AlertContent(
@@ -135,7 +136,7 @@ def alert_content(alert: Alert, *, recipient: User | None = None, now: datetime 
         reference=reference,
         priority=priority,
         priority_label=str(priority_label),
-        area=f"{kelurahan.name}, {kelurahan.kecamatan.name}",
+        area=area,
         late_minutes=max(late, 0),
         late_text=_late_text(late),
         link=f"{settings.SITE_URL}{link}",

@@ -29,6 +29,7 @@ _ABOUT_FIELDS = (
     "alert__report__acknowledge_due_at",
     "alert__report__kelurahan__name",
     "alert__report__kelurahan__kecamatan__name",
+    "alert__report__location_kind",
     "alert__case__uuid",
     "alert__case__reference",
     "alert__case__risk_level",

@@ -173,7 +173,9 @@ def overdue(request):
                     url=reverse("triage:report", args=[item.report.uuid]) if may_open else None,
                     priority=item.report.priority,
                     priority_label=item.report.get_priority_display(),
-                    kelurahan=item.report.kelurahan.name,
+                    kelurahan=item.report.kelurahan.name
+                    if item.report.kelurahan_id
+                    else item.report.get_location_kind_display(),
                     received_at=item.report.received_at,
                     late=duration_in_words(item.late),
                     alert=item.alert,

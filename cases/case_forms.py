@@ -154,8 +154,8 @@ class ClosureDecisionForm(VersionedForm):
     closing_message = _closing_message_field(
         _(
             "Optional, when you approve. Sent to whoever reported this case, on each of its reports, as the case "
-            "closes, instead of the officer's message shown above: their status page shows it as the closing "
-            "message. Name no one."
+            "closes, instead of the officer's (shown above, if they wrote one): their status page shows it as the "
+            "closing message. Name no one."
         )
     )
 

@@ -103,9 +103,13 @@ def case_events(case: Case) -> QuerySet[AuditEvent]:
 
 def case_page(*, access: CaseAccess, today: date) -> CasePage:
     case, identities = access.case, access.identities
+    # Each report's summary on the case page: date, channel, forms of violence (one prefetch), and the
+    # narrative only for those who see identities (an encrypted field, never loaded otherwise).
+    summary_fields = ["report__occurred_on", *(["report__narrative"] if identities else [])]
     case_reports = list(
         CaseReport.objects.filter(case=case)
         .select_related("report")
+        .prefetch_related("report__violence_types")
         .only(
             "case_id",
             "linked_at",
@@ -114,6 +118,7 @@ def case_page(*, access: CaseAccess, today: date) -> CasePage:
             "report__status",
             "report__channel",
             "report__source_agency",
+            *summary_fields,
         )
     )
     perpetrators = Perpetrator.objects.filter(case=case)

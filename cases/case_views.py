@@ -10,8 +10,9 @@ Who may do what on an action URL (one rule for all of them):
   and an officer on the supervisor's actions (deciding a closure, reopening, assigning).
 
 A refused action (invalid input, or a rule of the service such as a stale version) renders the
-case page again with the message next to its form, with status 400; a done one redirects to the
-case page with a success message.
+case page again with the message next to its form and the reasons in the summary at the top, with
+status 400; a done one redirects to the section of the case page it was done in (`SECTION_OF`,
+`#section-id`), where its success message is shown.
 """
 
 from collections.abc import Callable
@@ -37,7 +38,7 @@ from accounts.decorators import login_and_second_factor_required
 from accounts.models import User
 from alerts.selectors import alert_history
 from core.errors import DomainError
-from reports.choices import Place, ViolenceType
+from reports.choices import VIOLENCE_TYPE_SHORT, Place, ViolenceType
 from reports.models import Report
 from reports.services import report_message_add
 from triage.threads import threads_mark_read
@@ -75,6 +76,62 @@ from .services import NEXT_STEP
 readers_only = login_and_second_factor_required(capability=Capability.READ_CASES)
 LIST_PAGE_SIZE = 25
 VIEWS_PAGE_SIZE = 50
+
+# The case page section (its element id) each action's form sits in: a done action lands there
+# with its message, not at the top of a page several screens long.
+SECTION_OF = {
+    "advance": "actions",
+    "closure": "actions",
+    "decision": "actions",
+    "reopen": "actions",
+    "assign": "actions",
+    "assessment": "assessment",
+    "child": "children",
+    "perpetrator": "perpetrators",
+    "service": "services",
+    "follow_up": "follow-ups",
+    "note": "notes",
+    "legal": "legal",
+    "police_refer": "legal",
+    "police_waive": "legal",
+    "hearing": "legal",
+    "plan_goal": "plan",
+    "plan_submit": "plan",
+    "plan_decision": "plan",
+    "referral": "referrals",
+    "transfer": "referrals",
+}
+
+
+def section_of(name: str) -> str:
+    """The section of an action's form; a referral's answer form is named after the referral."""
+    return SECTION_OF.get(name) or ("referrals" if name.startswith("referral-") else "")
+
+
+def saved_redirect(request, case: Case, name: str, message: str):
+    """After a done action: back to its section, where the message (tagged with the section) is shown."""
+    section = section_of(name)
+    messages.success(request, message, extra_tags=f"case-section {section}" if section else "")
+    url = reverse("cases:detail", args=[case.uuid])
+    return redirect(f"{url}#{section}" if section else url)
+
+
+def _saved_section(request) -> str:
+    """The section the message being shown belongs to (read without taking the message away)."""
+    for message in messages.get_messages(request):
+        tags = message.extra_tags.split()
+        if "case-section" in tags and len(tags) == 2:
+            return tags[1]
+    return ""
+
+
+def _failure_reasons(form: forms.Form) -> list[tuple[str, str]]:
+    """What was refused, in words, for the summary at the top: (field label or "", message)."""
+    reasons = []
+    for name, errors in form.errors.items():
+        label = str(form.fields[name].label) if name in form.fields and form.fields[name].label else ""
+        reasons.extend((label, str(error)) for error in errors)
+    return reasons
 
 
 def _page(request, queryset, size):
@@ -224,6 +281,12 @@ def _report_url(report: Report) -> str | None:
         return None
 
 
+def _report_violence(report: Report) -> list[str]:
+    return sorted(
+        str(VIOLENCE_TYPE_SHORT.get(row.violence_type, row.violence_type)) for row in report.violence_types.all()
+    )
+
+
 def _action_forms(access: CaseAccess, plan: CasePlan | None) -> dict[str, forms.Form]:
     """The actions this person can take on the case in its present step, as unbound forms."""
     if not access.can_edit:
@@ -297,7 +360,8 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
         "violence_types": [_label(ViolenceType, code) for code in case.violence_types],
         "place": _label(Place, case.place),
         "reports": [
-            (link.report, _report_url(link.report) if access.identities else None) for link in page.case_reports
+            (link.report, _report_url(link.report) if access.identities else None, _report_violence(link.report))
+            for link in page.case_reports
         ],
         "hidden_children": range(page.children_count) if page.children is None else (),
         "assessment_due": case.status == CaseStatus.REGISTERED,
@@ -305,6 +369,9 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
         "timeline": _timeline(page),
         "forms": action_forms,
         "failed": failed[0] if failed else None,
+        "failed_reasons": _failure_reasons(failed[1]) if failed else [],
+        "saved_section": _saved_section(request),
+        "advance_missing": cs.advance_missing(case) if "advance" in action_forms else [],
         "next_step": _label(CaseStatus, NEXT_STEP.get(case.status)),
         "alert_history": alert_history(case=case),
         "threads": thread_rows,
@@ -367,8 +434,7 @@ def _act(
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, message)
-            return redirect("cases:detail", uuid=access.case.uuid)
+            return saved_redirect(request, access.case, name, message)
     return _case_page(request, access, failed=(name, form), status=400)
 
 
@@ -569,7 +635,6 @@ def service_detail(request, uuid, service_uuid):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("The service has been updated."))
-            return redirect("cases:detail", uuid=access.case.uuid)
+            return saved_redirect(request, access.case, "service", _("The service has been updated."))
     context = {"case": access.case, "service": service, "form": form}
     return render(request, "cases/service.html", context, status=400 if form.errors else 200)

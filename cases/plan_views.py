@@ -2,8 +2,7 @@
 decision), the printable plan, and the supervisor's pending approvals. Access as cases.case_views
 says: 404 for a case one cannot see, 403 for one one may only read."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +15,7 @@ from core.errors import DomainError
 from . import plans
 from . import services as cs
 from .access import access_case
-from .case_views import _act, _case_page, _editable_case, case_action, readers_only
+from .case_views import _act, _case_page, _editable_case, case_action, readers_only, saved_redirect
 from .plan_forms import GoalForm, PlanDecisionForm, PlanSubmitForm
 from .plan_selectors import case_approval_context, pending_approvals, plan_view
 
@@ -31,8 +30,7 @@ def plan_goal_add(request, uuid):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("The goal has been added to the plan."))
-            return redirect("cases:detail", uuid=access.case.uuid)
+            return saved_redirect(request, access.case, "plan_goal", _("The goal has been added to the plan."))
     return _case_page(request, access, failed=("plan_goal", form), status=400)
 
 

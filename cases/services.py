@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, user_can
 from accounts.models import User
+from areas.models import Kelurahan
 from core.audit import audit_log
 from core.errors import DomainError, input_values, raise_first
 from core.models import AuditEvent
@@ -160,31 +161,66 @@ def child_match_keys_recompute(*, acting_user: User | None, batch_size: int = 50
 # --- a case from a report: triage decides (triage.services.report_accept), these keep the case's rules
 
 
+def _age_at_incident(report: Report) -> int | None:
+    """The reporter gives the child's age when reporting; the incident may be years before it."""
+    if report.child_age is None:
+        return None
+    if report.occurred_on is None:
+        return report.child_age
+    received = timezone.localdate(report.received_at)
+    occurred = report.occurred_on
+    years = received.year - occurred.year - ((received.month, received.day) < (occurred.month, occurred.day))
+    return max(report.child_age - max(years, 0), 0)
+
+
+def _child_from_report(*, case: Case, report: Report) -> Child | None:
+    """The child the report names, so nobody types it again: name, sex, age, age at the incident,
+    disability. Nothing when the report names no child, or when the case already holds a child of
+    that name and birth year (a second report about the same child)."""
+    if not report.child_name:
+        return None
+    birth_year = timezone.localdate().year - report.child_age if report.child_age is not None else None
+    match_key = child_match_key(report.child_name, birth_year)
+    if case.children.filter(match_key=match_key).exists():
+        return None
+    return Child.objects.create(
+        case=case,
+        name=report.child_name,
+        match_key=match_key,
+        age=report.child_age,
+        age_at_incident=_age_at_incident(report),
+        sex=report.child_sex,
+        disability={"yes": True, "no": False}.get(report.child_disability),
+    )
+
+
 @transaction.atomic
-def case_open(*, report: Report, officer: User, acting_user: User) -> Case:
+def case_open(*, report: Report, officer: User, acting_user: User, kelurahan: Kelurahan | None = None) -> Case:
     """Open a case for `report` in `officer`'s hands, with the child and the perpetrator the report
-    names. Cases are opened only by accepting a report (triage.services.report_accept)."""
+    names. Cases are opened only by accepting a report (triage.services.report_accept).
+
+    A case is always in a kelurahan (the dashboard and exports count by it): the report's, or, when
+    the reporter did not know it (or it happened outside the city or online), the `kelurahan` the
+    officer gives on accepting, where the child lives."""
     require_triage(acting_user)
     if not _may_take(officer) and not (officer == acting_user and user_can(acting_user, Capability.SUPERVISE)):
         raise DomainError(_("Assign the case to an officer."), code="invalid", field="officer")
+    kelurahan = report.kelurahan or kelurahan
+    if kelurahan is None:
+        raise DomainError(
+            _("The report names no kelurahan: choose the kelurahan where the child lives to open a case."),
+            code="kelurahan_needed",
+            field="kelurahan",
+        )
     case = Case.objects.create(
         reference=_next_reference(timezone.localdate().year),
         violence_types=sorted(report.violence_types.values_list("violence_type", flat=True)),
         place=report.place,
-        kelurahan=report.kelurahan,
+        kelurahan=kelurahan,
         rt=report.rt,
         assigned_officer=officer,
     )
-    if report.child_name:
-        birth_year = timezone.localdate().year - report.child_age if report.child_age is not None else None
-        Child.objects.create(
-            case=case,
-            name=report.child_name,
-            match_key=child_match_key(report.child_name, birth_year),
-            age=report.child_age,
-            age_at_incident=report.child_age,
-            sex=report.child_sex,
-        )
+    _child_from_report(case=case, report=report)
     if report.perpetrator_relation:
         Perpetrator.objects.create(
             case=case,
@@ -207,6 +243,17 @@ def case_report_add(*, case: Case, report: Report, acting_user: User, duplicate:
     link = CaseReport.objects.create(case=case, report=report)
     data = {"report": report.pk, "duplicate": True} if duplicate else {"report": report.pk}
     audit_log(actor=acting_user, action=CaseAction.REPORT_ADDED, target=case, data=data)
+    # Accepted into an open case: the child it names joins the case unless already there (a
+    # sibling reported later). A duplicate adds nobody: it repeats what the case holds.
+    if not duplicate:
+        child = _child_from_report(case=case, report=report)
+        if child is not None:
+            audit_log(
+                actor=acting_user,
+                action=CaseAction.CHILD_ADDED,
+                target=case,
+                data={"child": child.pk, "report": report.pk},
+            )
     if not duplicate and legal.report_is_sexual_violence(report):
         # Sexual violence accepted into a case: the Pasal 41 clock runs from this report's receipt.
         legal.legal_record_open_for_sexual_violence(case=case, received_at=report.received_at, acting_user=acting_user)
@@ -397,20 +444,34 @@ NEXT_STEP = {
 }
 
 
-def _advance_blocker(case: Case) -> str | None:
+@dataclass(frozen=True)
+class AdvanceMissing:
+    """One thing a case still needs before its next step, and the case page section where it is done."""
+
+    text: str
+    section: str
+
+
+def advance_missing(case: Case) -> list[AdvanceMissing]:
+    """Everything the case still needs before `case_advance` moves it on, all at once: the case page
+    shows this list instead of a button that would be refused (issue 19)."""
+    missing = []
     if case.status == CaseStatus.ASSESSMENT and not (case.risk_level and case.needs):
-        return _("Record the assessment (risk and needs) first.")
-    if case.status == CaseStatus.CASE_PLAN and not case.services.exists():
-        return _("A case plan needs at least one planned service.")
-    if (
-        case.status == CaseStatus.CASE_PLAN
-        and not CasePlan.objects.filter(case=case, status=PlanStatus.APPROVED).exists()
-    ):
-        # A supervisor approves the plan before services start (cases.plans.plan_decide).
-        return _("A supervisor approves the case plan before services start.")
+        missing.append(AdvanceMissing(_("Record the assessment (risk and needs) first."), "assessment"))
+    if case.status == CaseStatus.CASE_PLAN:
+        if not case.services.exists():
+            missing.append(AdvanceMissing(_("A case plan needs at least one planned service."), "services"))
+        if not CasePlan.objects.filter(case=case, status=PlanStatus.APPROVED).exists():
+            # A supervisor approves the plan before services start (cases.plans.plan_decide).
+            missing.append(AdvanceMissing(_("A supervisor approves the case plan before services start."), "plan"))
     if case.status == CaseStatus.SERVICES and not case.services.exclude(status=ServiceStatus.PLANNED).exists():
-        return _("Start or finish at least one service before monitoring.")
-    return None
+        missing.append(AdvanceMissing(_("Start or finish at least one service before monitoring."), "services"))
+    return missing
+
+
+def _advance_blocker(case: Case) -> str | None:
+    missing = advance_missing(case)
+    return " ".join(item.text for item in missing) if missing else None
 
 
 @transaction.atomic

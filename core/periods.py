@@ -39,3 +39,13 @@ def last_twelve_months(*, today: date) -> Period:
     except ValueError:  # 29 February
         year_ago = today.replace(year=today.year - 1, day=28)
     return Period(start=year_ago + timedelta(days=1), end=today)
+
+
+def twelve_calendar_months(*, today: date) -> Period:
+    """This month (up to today) and the eleven whole months before it: twelve bars on a monthly
+    chart. Named for what it is ("this month and the 11 before it"), never "the last 12 months",
+    which would start a year ago today."""
+    start = today.replace(day=1)
+    for _month in range(11):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return Period(start=start, end=today)

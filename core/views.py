@@ -9,11 +9,30 @@ from django.views.decorators.http import require_GET
 from . import health
 from .decorators import anonymous_page
 
+# Where the quick exit leads: a page anyone could be reading, answered by another site.
+QUICK_EXIT_DESTINATION = "https://www.google.com/search?q=cuaca+balikpapan+hari+ini"
+
 
 @anonymous_page
 @require_GET
 def home(request):
     return render(request, "core/home.html")
+
+
+@anonymous_page
+@require_GET
+def leave(request):
+    """The quick exit (templates/base.html), on to QUICK_EXIT_DESTINATION by a refresh in the page
+    (templates/core/leave.html), which works without JavaScript and takes this page's place in the
+    history. With JavaScript, static/js/quick-exit.js puts this in the place of the page in the history.
+    Without it, Back leads to the page the person left; that page is never stored (anonymous_page:
+    no-store) and its form keeps nothing typed (autocomplete="off"), so it comes back empty. On
+    the way, Clear-Site-Data drops whatever of this site the browser still holds, the
+    back/forward cache included, where browsers keep even no-store pages now.
+    """
+    response = render(request, "core/leave.html", {"destination": QUICK_EXIT_DESTINATION})
+    response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @require_GET

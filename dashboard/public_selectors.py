@@ -15,17 +15,18 @@ Kecamatan is the smallest area published: kelurahan and RT figures are too small
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from areas.models import Kecamatan
-from core.periods import Period, last_twelve_months
+from core.periods import Period, twelve_calendar_months
 from outreach.models import ChildCareGroup
 from outreach.selectors import outreach_coverage
 from reports.choices import VIOLENCE_TYPE_SHORT
@@ -96,10 +97,7 @@ class PublicPeriod:
         """A calendar year (up to today), or else the current month and the eleven before it."""
         if year is not None:
             return cls(year=year, period=Period(start=date(year, 1, 1), end=min(date(year, 12, 31), today)))
-        start = today.replace(day=1)
-        for _month in range(11):
-            start = (start.replace(day=1) - timedelta(days=1)).replace(day=1)
-        return cls(year=None, period=Period(start=start, end=today))
+        return cls(year=None, period=twelve_calendar_months(today=today))
 
 
 # The same base sets as the staff dashboard, so that the two pages cannot count differently.
@@ -137,11 +135,16 @@ def _monthly(period: Period) -> dict:
     return _safe_table(rows, counts, {measure: sum(counts[measure]) for measure in MEASURES})
 
 
+NO_KELURAHAN_ROW = _("No kelurahan given (unknown, outside Balikpapan, online)")
+
+
 def _by_kecamatan(period: Period) -> dict:
     area = "kelurahan__kecamatan_id"
     reports = dict(_counted_reports(period).values_list(area).annotate(n=Count("pk")))
     cases = dict(_cases(period).values_list(area).annotate(n=Count("pk")))
     kecamatan = list(Kecamatan.objects.order_by("name").values_list("pk", "name"))
+    if reports.get(None):  # reports that name no kelurahan (not known, outside the city, online)
+        kecamatan.append((None, str(NO_KELURAHAN_ROW)))
     rows = [{"label": name} for _pk, name in kecamatan]
     counts = {
         "reports": [reports.get(pk, 0) for pk, _name in kecamatan],
@@ -182,23 +185,23 @@ def _by_violence(period: Period) -> dict:
     }
 
 
-def _outreach(period: Period, today: date) -> dict:
-    """RTs reached (share) and active child-care groups, for the city and per kecamatan.
+def _outreach(period: Period) -> dict:
+    """RTs reached (share) in the page's one period and active child-care groups, for the city
+    and per kecamatan.
 
     RT counts are counts of places, not of children, but go through public_count all the same.
     """
     # The public sees what the head of agency sees, at kecamatan level only: outreach_coverage
     # reads through the outreach access module, which asks whether the reader may read outreach.
     reader = User(role=Role.HEAD)
-    coverage_period = period if period.end < today else last_twelve_months(today=today)
-    coverage = outreach_coverage(user=reader, period=coverage_period)
+    coverage = outreach_coverage(user=reader, period=period)
 
     def share(area) -> int | None:
         return None if area.share_reached is None else round(area.share_reached)
 
     return {
-        "start": coverage_period.start.isoformat(),
-        "end": coverage_period.end.isoformat(),
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
         "rts_known": public_count(coverage.total.rts_known),
         "rts_reached": public_count(coverage.total.rts_reached),
         "share_reached": share(coverage.total),
@@ -223,7 +226,7 @@ def public_statistics(*, year: int | None, today: date) -> dict:
         "monthly": monthly,
         "kecamatan": by_kecamatan,
         "violence": _by_violence(period),
-        "outreach": _outreach(period, today),
+        "outreach": _outreach(period),
     }
 
 

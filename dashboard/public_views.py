@@ -8,6 +8,7 @@ from datetime import date
 from django import forms
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -47,7 +48,13 @@ def index(request):
         "outreach_start": date.fromisoformat(figures["outreach"]["start"]),
         "outreach_end": date.fromisoformat(figures["outreach"]["end"]),
     }
-    context = {"figures": figures, "dates": dates, "years": public_years(), "chart": monthly_chart(figures["monthly"])}
+    context = {
+        "figures": figures,
+        "dates": dates,
+        "today": timezone.localdate(),
+        "years": public_years(),
+        "chart": monthly_chart(figures["monthly"]),
+    }
     return _public(render(request, "dashboard/public/index.html", context))
 
 

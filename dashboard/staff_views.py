@@ -5,6 +5,7 @@ from datetime import date
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -14,6 +15,7 @@ from accounts.decorators import login_and_second_factor_required
 from areas.filters import PeriodFilterForm
 from core.charts import MonthBarFrame
 from core.periods import Period
+from reports.choices import Priority
 
 from . import staff_cache
 from .staff_selectors import MonthRow, Row
@@ -36,28 +38,34 @@ class HBar:
     width: float
 
     @property
+    def label_y(self) -> float:
+        return round(self.y - 3, 1)
+
+    @property
     def text_y(self) -> float:
         return round(self.y + HBarChart.BAR / 2 + 4, 1)
 
     @property
     def value_x(self) -> float:
-        return round(HBarChart.LABEL + self.width + 4, 1)
+        return round(self.width + 4, 1)
 
 
 @dataclass(frozen=True)
 class HBarChart:
-    """Categories as horizontal bars, laid out here and drawn as inline SVG: no script, no other host."""
+    """Categories as horizontal bars, laid out here and drawn as inline SVG: no script, no other host.
+
+    Each category's name sits on its own line above its bar, whole: a name beside the bar had to be
+    cut to fit ("Kekerasan fisik dan psik…") and read wrong in Indonesian."""
 
     key: str
     title: str
     bars: list[HBar]
 
     WIDTH = 360
-    LABEL = 150  # room for the category names on the left
-    VALUE = 36  # room for the number after the longest bar
-    ROW = 20
+    VALUE = 40  # room for the number after the longest bar
+    ROW = 32  # a line of name, then the bar
     BAR = 14
-    LABEL_CHARS = 26
+    LABEL = 13  # the name's line above each bar
 
     @property
     def height(self) -> int:
@@ -66,12 +74,12 @@ class HBarChart:
     @classmethod
     def of(cls, key: str, title: str, rows: list[Row]) -> "HBarChart":
         maximum = max((row.count for row in rows), default=0)
-        plot = cls.WIDTH - cls.LABEL - cls.VALUE
+        plot = cls.WIDTH - cls.VALUE
         bars = [
             HBar(
-                label=row.label if len(row.label) <= cls.LABEL_CHARS else row.label[: cls.LABEL_CHARS - 1] + "…",
+                label=row.label,
                 value=row.count,
-                y=index * cls.ROW + (cls.ROW - cls.BAR) / 2,
+                y=index * cls.ROW + cls.LABEL + 1,
                 width=round(plot * row.count / maximum, 1) if maximum else 0,
             )
             for index, row in enumerate(rows)
@@ -133,6 +141,48 @@ class PairedMonthChart(MonthBarFrame):
         return cls(key=key, title=title, bars=bars, maximum=maximum)
 
 
+@dataclass(frozen=True)
+class Headline:
+    """One of the figures the dashboard opens with, before any chart."""
+
+    key: str
+    value: str
+    label: str
+    detail: str = ""
+
+
+def _headlines(data) -> list[Headline]:
+    """Reports this month, urgent reports acknowledged in time, open cases, children served: read
+    from the figures already counted, no query of their own."""
+    latest = data.months[-1] if data.months else None
+    urgent = next((row for row in data.response.by_priority if row.priority == Priority.DARURAT), None)
+    share = urgent.share_in_time if urgent is not None else None
+    services = data.services
+    return [
+        Headline(
+            "reports_month",
+            str(latest.reports if latest else 0),
+            gettext("Reports in %(month)s") % {"month": date_format(latest.month, "F Y")}
+            if latest
+            else gettext("Reports this month"),
+            gettext("%(count)s the same month a year before") % {"count": latest.reports_previous} if latest else "",
+        ),
+        Headline(
+            "urgent_in_time",
+            f"{share:.0f}%" if share is not None else "–",
+            gettext("Urgent reports acknowledged in time"),
+            gettext("%(in_time)s of %(due)s") % {"in_time": urgent.in_time, "due": urgent.due} if urgent else "",
+        ),
+        Headline("open_cases", str(data.workload.open_cases), gettext("Open cases today")),
+        Headline(
+            "children_served",
+            str(services.children_served),
+            gettext("Children served"),
+            gettext("of %(count)s child victims in the period") % {"count": services.children},
+        ),
+    ]
+
+
 @login_and_second_factor_required(capability=Capability.SEE_DASHBOARD)
 @require_GET
 def index(request):
@@ -147,6 +197,7 @@ def index(request):
         )
         context.update(
             data=data,
+            headlines=_headlines(data),
             month_charts=[
                 PairedMonthChart.of("reports", _("Reports per month"), data.months, "reports"),
                 PairedMonthChart.of("cases", _("Cases opened per month"), data.months, "cases"),

@@ -324,6 +324,11 @@ def volume_uuid(rng: random.Random) -> str:
     return f"{VOLUME_UUID_PREFIX}-{rest[:4]}-{rest[4:8]}-{rest[8:12]}-{rest[12:]}"
 
 
+def _has_db_default(field) -> bool:
+    """The database fills the column itself (`db_default`): a COPY may leave it out."""
+    return field.db_default is not models.NOT_PROVIDED
+
+
 class Table:
     """Rows for one model, in the column order given by field names, COPYed in one go."""
 
@@ -332,7 +337,9 @@ class Table:
         self.fields = fields
         self.columns = [model._meta.get_field(name).column for name in fields]
         unset = [
-            f for f in model._meta.concrete_fields if f.column not in self.columns and not f.null and not f.primary_key
+            f
+            for f in model._meta.concrete_fields
+            if f.column not in self.columns and not f.null and not f.primary_key and not _has_db_default(f)
         ]
         # A text field that may be blank is written blank on every row (what Django would save
         # for it), so a new optional field needs no change here; any other must be given.

@@ -63,10 +63,17 @@ def may_log_in(user: User, rt: RT) -> bool:
     return user_can(user, Capability.LOG_OUTREACH) and user.rts.filter(pk=rt.pk).exists()
 
 
+def session_editable_until(session: OutreachSession) -> datetime:
+    """When its volunteer's time to change the session ends: 7 days after logging it, or the end
+    of a supervisor's unlock if that is later."""
+    window_end = session.logged_at + timedelta(days=EDIT_WINDOW_DAYS)
+    if session.unlocked_until and session.unlocked_until > window_end:
+        return session.unlocked_until
+    return window_end
+
+
 def session_editable(session: OutreachSession, *, user: User, now: datetime) -> bool:
     """Its own volunteer edits a session for 7 days after logging it, or while unlocked."""
     if not user_can(user, Capability.LOG_OUTREACH) or session.logged_by_id != user.pk:
         return False
-    if session.unlocked_until and session.unlocked_until > now:
-        return True
-    return now < session.logged_at + timedelta(days=EDIT_WINDOW_DAYS)
+    return now < session_editable_until(session)

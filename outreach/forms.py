@@ -43,17 +43,20 @@ class RuleCheckedForm(forms.Form):
             self.fields["rt"].initial = rts[0].pk
 
     def clean(self):
+        """Every rule in one pass: a missing RT must not hide what is wrong with the date or the
+        topics. A field that already failed its own check is None for the rules, which skip it."""
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        failed = set(self.errors)
         for field, messages in type(self).rules(self.to_input(), today=timezone.localdate()).items():
+            if field in failed:
+                continue
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
         return cleaned
 
     def to_input(self):
-        names = self.input_class.__dataclass_fields__
-        return self.input_class(**{name: value for name, value in self.cleaned_data.items() if name in names})
+        names = [name for name in self.input_class.__dataclass_fields__ if name in self.fields]
+        return self.input_class(**{name: self.cleaned_data.get(name) for name in names})
 
 
 class SessionForm(RuleCheckedForm):
@@ -72,8 +75,12 @@ class SessionForm(RuleCheckedForm):
         initial=60,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    # Required here only so that the form marks it; the rule and its message are the service's.
     topics = forms.MultipleChoiceField(
-        label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Topics"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one topic.")},
     )
     other_topic = forms.CharField(label=_("Other topic"), required=False, max_length=SHORT_TEXT)
     facilitators = forms.CharField(label=_("Facilitators"), max_length=SHORT_TEXT)

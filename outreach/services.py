@@ -66,17 +66,21 @@ class ForumActivityInput:
 def _count_errors(data, names, errors):
     for name in names:
         value = getattr(data, name)
+        if value is None:
+            continue
         if not isinstance(value, int) or not 0 <= value <= COUNT_MAX:
             errors[name] = [_("Enter a whole number from 0 to %(max)s.") % {"max": f"{COUNT_MAX:,}".replace(",", ".")}]
 
 
 def _topic_errors(data, errors, *, required: bool):
+    if data.topics is None:
+        return
     unknown = [code for code in data.topics if code not in Topic.values]
     if unknown:
         errors["topics"] = [_("Choose topics from the list.")]
     elif required and not data.topics:
         errors["topics"] = [_("Choose at least one topic.")]
-    elif Topic.LAINNYA in data.topics and not data.other_topic.strip():
+    elif Topic.LAINNYA in data.topics and not (data.other_topic or "").strip():
         errors["other_topic"] = [_("Say what the other topic was.")]
 
 
@@ -86,15 +90,18 @@ def _not_future(value, name, errors, today):
 
 
 def session_input_errors(data: SessionInput, *, today: date) -> dict[str, list[str]]:
-    """Every rule of a session, for the form, the API and the service alike."""
+    """Every rule of a session, for the form, the API and the service alike.
+
+    Each rule is checked whatever the others found, so that every mistake is told at once; a
+    value that is None failed its own check in the form (and is the form's to tell)."""
     errors: dict[str, list[str]] = {}
     _not_future(data.held_on, "held_on", errors, today)
-    if not 1 <= data.duration_minutes <= DURATION_MAX_MINUTES:
+    if data.duration_minutes is not None and not 1 <= data.duration_minutes <= DURATION_MAX_MINUTES:
         errors["duration_minutes"] = [
             _("Enter the duration in minutes, from 1 to %(max)d.") % {"max": DURATION_MAX_MINUTES}
         ]
     _topic_errors(data, errors, required=True)
-    if not data.facilitators.strip():
+    if not (data.facilitators or "").strip():
         errors["facilitators"] = [_("Name who led the session.")]
     _count_errors(data, ("boys", "girls", "men", "women"), errors)
     return errors
@@ -102,7 +109,7 @@ def session_input_errors(data: SessionInput, *, today: date) -> dict[str, list[s
 
 def group_input_errors(data: GroupInput, *, today: date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not data.name.strip():
+    if not (data.name or "").strip():
         errors["name"] = [_("Give the group's name.")]
     _not_future(data.formed_on, "formed_on", errors, today)
     _not_future(data.last_activity_on, "last_activity_on", errors, today)
@@ -115,7 +122,7 @@ def group_input_errors(data: GroupInput, *, today: date) -> dict[str, list[str]]
 def forum_activity_input_errors(data: ForumActivityInput, *, today: date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     _not_future(data.held_on, "held_on", errors, today)
-    if not data.title.strip():
+    if not (data.title or "").strip():
         errors["title"] = [_("Give the activity a title.")]
     _topic_errors(data, errors, required=False)
     _count_errors(data, ("children",), errors)

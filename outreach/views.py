@@ -73,9 +73,8 @@ def session_edit(request, uuid):
     ):
         messages.success(request, _("The session has been updated."))
         return redirect("outreach:sessions")
-    return render(
-        request, "outreach/session_form.html", {"form": form, "session": session}, status=400 if form.errors else 200
-    )
+    context = {"form": form, "session": session, "editable_until": access.session_editable_until(session)}
+    return render(request, "outreach/session_form.html", context, status=400 if form.errors else 200)
 
 
 @volunteer_only
@@ -83,7 +82,10 @@ def session_list(request):
     sessions = access.sessions_for(request.user).filter(logged_by=request.user)
     page = _page(request, sessions)
     now = timezone.now()
-    rows = [(session, access.session_editable(session, user=request.user, now=now)) for session in page]
+    rows = [
+        (session, access.session_editable(session, user=request.user, now=now), access.session_editable_until(session))
+        for session in page
+    ]
     return render(request, "outreach/session_list.html", {"page": page, "rows": rows})
 
 
@@ -137,7 +139,9 @@ def forum_activities(request):
 def session_detail(request, uuid):
     """A session as the agency sees it; a supervisor can unlock it for its volunteer."""
     session = access.access_session(request.user, uuid)
-    return render(request, "outreach/session_detail.html", {"session": session})
+    editable_until = access.session_editable_until(session)
+    context = {"session": session, "editable_until": editable_until, "locked": editable_until <= timezone.now()}
+    return render(request, "outreach/session_detail.html", context)
 
 
 @login_and_second_factor_required(capability=Capability.SUPERVISE)

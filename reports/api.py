@@ -2,9 +2,15 @@ from django.core.exceptions import TooManyFilesSent
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ErrorDetail, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -16,6 +22,7 @@ from areas.models import RT_NUMBER_MAX
 from cases.serializers import DENIED_403, ReportChannelField, ReportStatusField, SourceAgencyField, officer_field
 from core.api import ERRORS_400, ErrorDetailSerializer, FlatListField
 from core.decorators import is_cross_site_post
+from core.errors import DomainError
 from core.parsers import JSONParser
 from core.ratelimit import guess_right
 from triage.services import report_intake
@@ -25,15 +32,18 @@ from .attachments import too_many_files
 from .choices import (
     CHILD_AGE_MAX,
     INTAKE_CHANNELS,
+    LANDMARK_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
     NARRATIVE_MIN_LENGTH,
     SHORT_TEXT_MAX_LENGTH,
     Channel,
     ChildSex,
+    LocationKind,
     PerpetratorRelation,
     Place,
     Priority,
+    ReporterKind,
     ReporterRelation,
     ReporterRole,
     ViolenceType,
@@ -51,6 +61,9 @@ from .views import MESSAGES, TOO_MANY_SUBMISSIONS, limited, receipt_guess
 
 def _error(detail: str, code: str, http_status: int) -> Response:
     return Response({"detail": detail, "code": code}, status=http_status)
+
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
 
 
 def _too_many(wait: int) -> Response:
@@ -146,11 +159,30 @@ class ReportSubmitAPI(AnonymousAPIView):
         injured = serializers.ChoiceField(YesNoUnknown.choices)
         occurred_on = serializers.DateField(required=False, allow_null=True)
         ongoing = serializers.BooleanField(required=False, default=False)
-        kelurahan = serializers.CharField(help_text='The kelurahan\'s id or its name, e.g. "Gunung Samarinda".')
+        location_kind = serializers.ChoiceField(
+            LocationKind.choices,
+            required=False,
+            default=LocationKind.KELURAHAN,
+            help_text="kelurahan (give `kelurahan`), unknown, outside (outside Balikpapan) or online.",
+        )
+        kelurahan = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text='The kelurahan\'s id or its name, e.g. "Gunung Samarinda"; needed when location_kind is'
+            " kelurahan, empty otherwise.",
+        )
         rt = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=RT_NUMBER_MAX)
         place = serializers.ChoiceField(Place.choices, required=False, allow_blank=True, default="")
         address_detail = serializers.CharField(
             required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+        )
+        landmark = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=LANDMARK_MAX_LENGTH,
+            help_text="A landmark near the place (patokan), stored encrypted.",
         )
         child_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=CHILD_AGE_MAX)
         child_sex = serializers.ChoiceField(ChildSex.choices, required=False, allow_blank=True, default="")
@@ -163,11 +195,36 @@ class ReportSubmitAPI(AnonymousAPIView):
             YesNoUnknown.choices, required=False, default=YesNoUnknown.UNKNOWN
         )
         reporter_relation = serializers.ChoiceField(ReporterRelation.choices)
+        reporter_kind = serializers.ChoiceField(
+            ReporterKind.choices,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Who the report is about: child_self (then reporter_relation is self), child_other or adult.",
+        )
         reporter_contact = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
         contact_consent = serializers.BooleanField(required=False, default=False)
         attachments = FlatListField(child=serializers.FileField(), required=False, default=list)
 
+        def to_internal_value(self, data):
+            # The kelurahan is required unless a way out is chosen: named missing with the others.
+            kind = data.get("location_kind", LocationKind.KELURAHAN) if hasattr(data, "get") else None
+            missing = {}
+            given = data.get("kelurahan", "") if hasattr(data, "get") else None
+            if kind in ("", LocationKind.KELURAHAN) and isinstance(given, str) and not given.strip():
+                message = self.fields["kelurahan"].error_messages["required"]
+                missing = {"kelurahan": [ErrorDetail(message, code="required")]}
+            try:
+                value = super().to_internal_value(data)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({**exc.detail, **missing}) from exc
+            if missing:
+                raise serializers.ValidationError(missing)
+            return value
+
         def validate_kelurahan(self, value):
+            if not value.strip():
+                return None
             kelurahan = kelurahan_by_id_or_name(value)
             if kelurahan is None:
                 raise serializers.ValidationError(_("Choose a kelurahan from the list."))
@@ -175,7 +232,7 @@ class ReportSubmitAPI(AnonymousAPIView):
 
         def validate(self, attrs):
             errors = {}
-            if attrs.get("rt"):
+            if attrs.get("rt") and attrs.get("kelurahan") is not None:
                 attrs["rt"] = rt_in_kelurahan(attrs["kelurahan"], attrs["rt"])
                 if attrs["rt"] is None:
                     errors["rt"] = [
@@ -197,7 +254,13 @@ class ReportSubmitAPI(AnonymousAPIView):
 
     @extend_schema_serializer(component_name="ReportSubmitOutput")
     class OutputSerializer(serializers.Serializer):
-        receipt_code = serializers.CharField(help_text="16 digits. Shown only in this answer; keep it.")
+        receipt_code = serializers.CharField(
+            help_text="16 digits. Shown only in the first answer; empty in the answer to a repeat (same"
+            " Idempotency-Key), as the code is kept nowhere."
+        )
+        already_sent = serializers.BooleanField(
+            help_text="true when this answers a repeat of an Idempotency-Key: no second report was filed."
+        )
         status = serializers.ChoiceField(PublicStatus.choices)
         next_step = serializers.CharField()
         attachments_not_saved = NOT_SAVED_FIELD
@@ -205,34 +268,59 @@ class ReportSubmitAPI(AnonymousAPIView):
     @extend_schema(
         operation_id="report_submit",
         request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="Optional, up to 200 characters: a repeat with the same key and body answers 200 with"
+                " the first report's status (no second report, no code); the same key with another body is"
+                " refused with 422.",
+            )
+        ],
         responses={
+            200: OutputSerializer,
             201: OutputSerializer,
             400: ERRORS_400,
             403: CROSS_SITE_403,
             413: TOO_LARGE_413,
+            422: ErrorSerializer,
             429: ErrorSerializer,
         },
         summary="Submit a report (anonymous)",
     )
     def post(self, request):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            message = _("The Idempotency-Key is too long: use at most 200 characters.")
+            return Response({"detail": message, "code": "idempotency_key_invalid"}, status=400)
         if wait := limited(request, TOO_MANY_SUBMISSIONS, increment=False):
             return _too_many(wait)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        submitted = services.report_submit(
-            data=serializer.to_input(serializer.validated_data),
-            files=serializer.validated_data["attachments"],
-            channel=Channel.API,
-            acting_user=None,
-        )
-        limited(request, TOO_MANY_SUBMISSIONS, increment=True)
+        try:
+            submitted = services.report_submit(
+                data=serializer.to_input(serializer.validated_data),
+                files=serializer.validated_data["attachments"],
+                channel=Channel.API,
+                acting_user=None,
+                submission_key=key,
+            )
+        except DomainError as exc:
+            if exc.code != "idempotency_key_reused":
+                raise
+            return Response({"detail": str(exc.message), "code": exc.code}, status=422)
+        if not submitted.repeat:
+            limited(request, TOO_MANY_SUBMISSIONS, increment=True)
         output = {
             "receipt_code": submitted.receipt_code,
+            "already_sent": submitted.repeat,
             "status": submitted.report.public_status,
             "next_step": wording.next_step(submitted.report.priority),
             "files_not_saved": submitted.files_not_saved,
         }
-        return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)
+        answer = status.HTTP_200_OK if submitted.repeat else status.HTTP_201_CREATED
+        return Response(self.OutputSerializer(output).data, status=answer)
 
 
 class ReceiptCodeSerializer(serializers.Serializer):

@@ -2,10 +2,11 @@
 
 An empty report form is the same for everybody. Its ~20 fields and ~70 choices go through
 Django's widget templates, which cost ~12 ms a page view, most of the public form's GET
-(issue 9). The key holds everything the empty fields depend on: the language and the
-kelurahan choices, which the form reads from the database on every request (one query), so a
-renamed or added kelurahan shows at once. The templates change only with a deploy, which
-restarts the processes; with DEBUG (templates edited while the server runs) nothing is kept.
+(issue 9). The key holds everything the empty fields depend on: the language, the answer to
+"who is it about" (the form's words follow it) and the kelurahan choices, which the form reads
+from the database on every request (one query), so a renamed or added kelurahan shows at once.
+The templates change only with a deploy, which restarts the processes;
+with DEBUG (templates edited while the server runs) nothing is kept.
 A bound form (errors, values typed) is always rendered afresh.
 """
 
@@ -30,7 +31,7 @@ def fields_html(form) -> str | None:
     (a bound form, or DEBUG)."""
     if form.is_bound or settings.DEBUG:
         return None
-    key = (translation.get_language(), _frozen(form.fields["kelurahan"].choices))
+    key = (translation.get_language(), getattr(form, "about", ""), _frozen(form.fields["kelurahan"].choices))
     html = _rendered.get(key)
     if html is None:
         if len(_rendered) >= _MAX_KEPT:

@@ -72,6 +72,24 @@ class ReporterRelation(models.TextChoices):
     OTHER = "other", _("Someone else")
 
 
+class ReporterKind(models.TextChoices):
+    """Who the public form is about, asked first ("Laporan ini tentang siapa?"): it decides whether the
+    form says "kamu" or "anak itu" and which questions it leaves out. Blank for the staff doors."""
+
+    CHILD_SELF = "child_self", _("Me: it happened to me")
+    CHILD_OTHER = "child_other", _("Another child: I am a child too")
+    ADULT = "adult", _("A child: I am an adult reporting for a child")
+
+
+class LocationKind(models.TextChoices):
+    """Where it happened: a kelurahan of Balikpapan, or one of the ways out of that question."""
+
+    KELURAHAN = "kelurahan", _("A kelurahan in Balikpapan")
+    UNKNOWN = "unknown", _("I don't know the kelurahan")
+    OUTSIDE = "outside", _("Outside Balikpapan")
+    ONLINE = "online", _("Online (internet, social media, phone)")
+
+
 class Priority(models.TextChoices):
     DARURAT = "darurat", _("Urgent")
     TINGGI = "tinggi", _("High")
@@ -174,3 +192,4 @@ NARRATIVE_MAX_LENGTH = 5000
 CHILD_AGE_MAX = 17
 MESSAGE_MAX_LENGTH = 3000
 SHORT_TEXT_MAX_LENGTH = 300
+LANDMARK_MAX_LENGTH = 200

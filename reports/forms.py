@@ -10,13 +10,16 @@ from core.widgets import MultipleFileField, MultipleFileInput
 from .choices import (
     CHILD_AGE_MAX,
     INTAKE_CHANNELS,
+    LANDMARK_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
     NARRATIVE_MIN_LENGTH,
     SHORT_TEXT_MAX_LENGTH,
     ChildSex,
+    LocationKind,
     PerpetratorRelation,
     Place,
+    ReporterKind,
     ReporterRelation,
     ReporterRole,
     SourceAgency,
@@ -73,7 +76,10 @@ class ReportForm(forms.Form):
     )
     occurred_on = optional_date_field(label=_("When did it happen?"), help_text=_("The date, if you know it."))
     ongoing = forms.BooleanField(label=_("It is still going on"), required=False)
-    kelurahan = forms.TypedChoiceField(label=_("Kelurahan (where it happened)"), coerce=int)
+    kelurahan = forms.ChoiceField(
+        label=_("Kelurahan (where it happened)"),
+        help_text=_("Not sure? Choose “I don't know the kelurahan” and write a landmark below."),
+    )
     rt = forms.IntegerField(
         label=_("RT number"),
         help_text=_("If you know it."),
@@ -84,11 +90,17 @@ class ReportForm(forms.Form):
     )
     place = forms.ChoiceField(label=_("What kind of place?"), choices=unknown_first(Place.choices), required=False)
     address_detail = forms.CharField(
-        label=_("Address or landmark"),
+        label=_("Address (optional)"),
         help_text=_("Only if you want to. It helps the officer find the child."),
         required=False,
         max_length=SHORT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    landmark = forms.CharField(
+        label=_("Landmark (optional)"),
+        help_text=_("Something near the place, such as a mosque, school, shop or market."),
+        required=False,
+        max_length=LANDMARK_MAX_LENGTH,
     )
     child_age = forms.IntegerField(
         label=_("How old is the child, roughly?"),
@@ -140,20 +152,35 @@ class ReportForm(forms.Form):
     # A honeypot: hidden from people by CSS, filled in by bots.
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, about: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].choices = [("", _("Choose the kelurahan")), *kelurahan_choices()]
+        self.fields["kelurahan"].choices = [
+            ("", _("Choose the kelurahan")),
+            (_("Not in the list"), [(kind.value, kind.label) for kind in WAYS_OUT]),
+            *kelurahan_choices(),
+        ]
+        # The public form asks first who the report is about (ReporterKind) and speaks accordingly.
+        self.about = about
+        if about:
+            speak_to_the_child(self, about)
 
     def clean_kelurahan(self):
-        kelurahan = kelurahan_by_id_or_name(self.cleaned_data["kelurahan"])
+        value = self.cleaned_data["kelurahan"]
+        if value in {kind.value for kind in WAYS_OUT}:
+            return value
+        kelurahan = kelurahan_by_id_or_name(value)
         if kelurahan is None:
-            raise forms.ValidationError(_("Choose a kelurahan from the list."))
+            raise forms.ValidationError(_("Choose a kelurahan from the list, or one of the other answers."))
         return kelurahan
 
     def clean(self):
         cleaned = super().clean()
         if "kelurahan" not in cleaned:
             return cleaned
+        if not isinstance(cleaned["kelurahan"], str):
+            cleaned["location_kind"] = LocationKind.KELURAHAN
+        else:  # a way out: no kelurahan, so no RT either
+            cleaned["location_kind"], cleaned["kelurahan"], cleaned["rt"] = cleaned["kelurahan"], None, None
         if cleaned.get("rt"):
             rt = rt_in_kelurahan(cleaned["kelurahan"], cleaned["rt"])
             if rt is None:
@@ -185,19 +212,72 @@ class ReportForm(forms.Form):
             occurred_on=data.get("occurred_on"),
             ongoing=data.get("ongoing", False),
             kelurahan=data["kelurahan"],
+            location_kind=data.get("location_kind", LocationKind.KELURAHAN),
             rt=data.get("rt") or None,
             place=data.get("place", ""),
             address_detail=data.get("address_detail", ""),
+            landmark=data.get("landmark", ""),
             child_age=data.get("child_age"),
             child_sex=data.get("child_sex", ""),
             child_name=data.get("child_name", ""),
             child_disability=data.get("child_disability", ""),
             perpetrator_relation=data.get("perpetrator_relation", ""),
             perpetrator_lives_with_child=data.get("perpetrator_lives_with_child", ""),
-            reporter_relation=data.get("reporter_relation", ""),
+            reporter_relation=ReporterRelation.SELF
+            if self.about == ReporterKind.CHILD_SELF
+            else data.get("reporter_relation", ""),
+            reporter_kind=self.about,
             reporter_contact=data.get("reporter_contact", ""),
             contact_consent=data.get("contact_consent", False),
         )
+
+
+# The answers that stand for "no kelurahan": LocationKind without its kelurahan.
+WAYS_OUT = [kind for kind in LocationKind if kind != LocationKind.KELURAHAN]
+
+# What a child reporting about herself is asked, in "kamu"; the rest stays as it is.
+TO_THE_CHILD_HERSELF = {
+    "danger_now": _("Are you in danger right now?"),
+    "injured": _("Are you hurt and need a doctor?"),
+    "child_age": _("How old are you?"),
+    "child_sex": _("You are a"),
+    "child_name": _("Your name"),
+    "child_disability": _("Do you have a disability?"),
+    "perpetrator_lives_with_child": _("Does that person live with you?"),
+    "reporter_contact": _("How can an officer reach you? (optional)"),
+}
+# Who a child may be to another child: not a teacher or an RT volunteer.
+CHILD_REPORTER_RELATIONS = (ReporterRelation.FAMILY, ReporterRelation.NEIGHBOUR, ReporterRelation.OTHER)
+
+
+def speak_to_the_child(form: "ReportForm", about: str) -> None:
+    """Fit the public form to its first answer (ReporterKind). A child about herself is asked in
+    "kamu", once: her own name (optional) is the child's name, and "who are you?" is not asked (it
+    is "it happened to me"). Someone else is asked about "the child", and who they are, but never
+    "it happened to me"; a child is not offered "teacher" or "RT volunteer"."""
+    fields = form.fields
+    if about == ReporterKind.CHILD_SELF:
+        for name, label in TO_THE_CHILD_HERSELF.items():
+            fields[name].label = label
+        fields["address_detail"].help_text = _("Only if you want to. It helps the officer find you.")
+        fields["child_sex"].choices = [("", _("I'd rather not say")), *ChildSex.choices]
+        fields["narrative"].help_text = _(
+            "Write in your own words: what happened, who did it, where, since when. At least 20 characters."
+        )
+        del fields["reporter_relation"]
+        return
+    allowed = CHILD_REPORTER_RELATIONS if about == ReporterKind.CHILD_OTHER else ReporterRelation
+    fields["reporter_relation"].choices = [
+        (relation.value, relation.label) for relation in allowed if relation != ReporterRelation.SELF
+    ]
+
+
+class AboutForm(forms.Form):
+    """Step 1 of the public form: who the report is about."""
+
+    tentang = forms.ChoiceField(
+        label=_("Who is this report about?"), choices=ReporterKind.choices, widget=forms.RadioSelect
+    )
 
 
 INTAKE_CHANNEL_CHOICES = [(channel.value, channel.label) for channel in INTAKE_CHANNELS]

@@ -14,10 +14,12 @@ from .choices import (
     AuthorKind,
     Channel,
     ChildSex,
+    LocationKind,
     PerpetratorRelation,
     Place,
     Priority,
     RejectionReason,
+    ReporterKind,
     ReporterRelation,
     ReporterRole,
     SourceAgency,
@@ -85,6 +87,12 @@ class Report(models.Model):
     # Staff URLs and the API name a report by this, never by its sequential id.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # A submission is accepted once: the HMAC of the form's one-time token or of the API's
+    # Idempotency-Key (reports.receipt.submission_key_hash); a repeat finds this report instead of
+    # filing a second one. The fingerprint (a hash of what was sent) tells an API client that
+    # reused a key for another body.
+    submission_key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    submission_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     submitted_by = models.ForeignKey(
@@ -130,14 +138,30 @@ class Report(models.Model):
     occurred_on = models.DateField(_("date it happened"), null=True, blank=True)
     ongoing = models.BooleanField(_("still going on"), default=False)
 
+    # Where it happened: a kelurahan, or a way out of that question (not known, outside the city,
+    # online); the kelurahan is given exactly when the kind says so (report_location_matches_kind).
+    location_kind = models.CharField(
+        _("where"),
+        max_length=16,
+        choices=LocationKind.choices,
+        default=LocationKind.KELURAHAN,
+        db_default=LocationKind.KELURAHAN,  # rows written without the ORM (devdata's COPY) too
+    )
     kelurahan = models.ForeignKey(
-        "areas.Kelurahan", on_delete=models.PROTECT, related_name="reports", verbose_name=_("kelurahan")
+        "areas.Kelurahan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("kelurahan"),
     )
     rt = models.ForeignKey(
         "areas.RT", on_delete=models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("RT")
     )
     place = models.CharField(_("kind of place"), max_length=32, choices=Place.choices, blank=True)
     address_detail = EncryptedTextField(_("address details"), blank=True)
+    # A landmark ("dekat masjid ..."): it can point to a house, so encrypted.
+    landmark = EncryptedTextField(_("landmark"), blank=True)
 
     child_age = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
     child_sex = models.CharField(_("child's sex"), max_length=1, choices=ChildSex.choices, blank=True)
@@ -157,6 +181,9 @@ class Report(models.Model):
     )
 
     reporter_relation = models.CharField(_("who is reporting"), max_length=16, choices=ReporterRelation.choices)
+    # The public form's first question (about me / another child / an adult for a child); blank
+    # from the staff doors and before it was asked.
+    reporter_kind = models.CharField(_("report is about"), max_length=16, choices=ReporterKind.choices, blank=True)
     reporter_contact = EncryptedTextField(_("reporter's contact"), blank=True)
     contact_consent = models.BooleanField(_("agrees to be contacted"), default=False)
     # What a staff intake knows about the reporter; the public form asks none of it.
@@ -236,6 +263,23 @@ class Report(models.Model):
                 condition=blank_or_in("source_agency", SourceAgency) & blank_or_in("reporter_role", ReporterRole),
                 name="report_intake_choices_known",
             ),
+            models.CheckConstraint(condition=value_in("location_kind", LocationKind), name="report_location_known"),
+            models.CheckConstraint(
+                condition=models.Q(location_kind=LocationKind.KELURAHAN, kelurahan__isnull=False)
+                | (~models.Q(location_kind=LocationKind.KELURAHAN) & models.Q(kelurahan__isnull=True, rt__isnull=True)),
+                name="report_location_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=blank_or_in("reporter_kind", ReporterKind)
+                & (
+                    ~models.Q(reporter_kind=ReporterKind.CHILD_SELF) | models.Q(reporter_relation=ReporterRelation.SELF)
+                ),
+                name="report_reporter_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(submission_key_hash__isnull=True) | ~models.Q(submission_fingerprint=""),
+                name="report_submission_key_has_fingerprint",
+            ),
         ]
 
     def __str__(self):
@@ -245,6 +289,13 @@ class Report(models.Model):
     def reference(self) -> str:
         """Read over the phone and used in alerts: never the receipt code."""
         return f"LP-{timezone.localtime(self.received_at):%Y}-{self.pk:06d}"
+
+    @property
+    def place_label(self) -> str:
+        """Where, for staff pages and alerts: "Kelurahan, Kecamatan" or the way out chosen."""
+        if self.kelurahan_id is None:
+            return str(LocationKind(self.location_kind).label)
+        return f"{self.kelurahan.name}, {self.kelurahan.kecamatan.name}"
 
     @property
     def public_status(self) -> PublicStatus:

@@ -36,8 +36,8 @@ def assess_priority(
         urgent.append("danger_now")
     if injured == YesNoUnknown.YES:
         urgent.append("injured")
-    if ViolenceType.SEKSUAL in violence_types and _within_forensic_window(occurred_on, ongoing, now):
-        urgent.append("sexual_within_forensic_window")
+    if ViolenceType.SEKSUAL in violence_types and (forensic := _forensic_reason(occurred_on, ongoing, now)):
+        urgent.append(forensic)
     if urgent:
         return PriorityDecision(Priority.DARURAT, tuple(urgent))
 
@@ -51,14 +51,16 @@ def assess_priority(
     return PriorityDecision(Priority.BIASA, ())
 
 
-def _within_forensic_window(occurred_on: date | None, ongoing: bool, now: datetime) -> bool:
+def _forensic_reason(occurred_on: date | None, ongoing: bool, now: datetime) -> str | None:
+    """Why sexual violence is inside the forensic window, in words that stay true: it is still
+    going on (with or without a date), or the date given is within the window; else None."""
     if ongoing:
-        return True
+        return "sexual_ongoing"
     if occurred_on is None:
-        return False
+        return None
     # A date has no hour: count it as inside if any moment of that day could be.
     earliest = timezone.localtime(now - timedelta(hours=settings.REPORT_FORENSIC_WINDOW_HOURS)).date()
-    return occurred_on >= earliest
+    return "sexual_within_forensic_window" if occurred_on >= earliest else None
 
 
 def response_hours(priority: str, step: str) -> int:

@@ -30,3 +30,14 @@ def receipt_hash(code: str) -> str:
 
 def format_receipt_code(code: str) -> str:
     return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def submission_key_hash(key: str, *, door: str) -> str:
+    """The one-time token of a form or an API client's Idempotency-Key, as stored on the report
+    (Report.submission_key_hash): keyed like the receipt code, per door so that a form's token and
+    an API key never meet."""
+    return receipt_hash(f"submission:{door}:{key}")
+
+
+def new_submission_token() -> str:
+    return secrets.token_urlsafe(24)

@@ -7,7 +7,7 @@ from areas.models import RT, Kelurahan
 from core.prepared import PreparedQuery
 
 from .models import Report, ReportAttachment, ReportMessage
-from .receipt import normalise_receipt_code, receipt_hash
+from .receipt import normalise_receipt_code, receipt_hash, submission_key_hash
 
 
 def report_by_receipt_code(raw_code: str) -> Report | None:
@@ -88,3 +88,11 @@ def kelurahan_by_id_or_name(value) -> Kelurahan | None:
 
 def rt_in_kelurahan(kelurahan: Kelurahan, number: int) -> RT | None:
     return RT.objects.filter(kelurahan=kelurahan, number=number).first()
+
+
+def report_by_submission_key(key: str, *, door: str) -> Report | None:
+    """The report a form's one-time token (or an API Idempotency-Key) already filed, or None:
+    only the status columns, as the reporter is shown nothing else of it."""
+    if not key:
+        return None
+    return Report.objects.only(*STATUS_FIELDS).filter(submission_key_hash=submission_key_hash(key, door=door)).first()

@@ -1,3 +1,5 @@
+import hashlib
+import json
 import logging
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -6,7 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,17 +24,21 @@ from .attachments import PreparedAttachment, prepare_attachments
 from .audit import ReportAction
 from .choices import (
     INTAKE_CHANNELS,
+    LANDMARK_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
     NARRATIVE_MIN_LENGTH,
     REPORTER_ROLE_RELATION,
     AuthorKind,
     Channel,
+    LocationKind,
+    ReporterKind,
+    ReporterRelation,
     ReporterRole,
 )
 from .models import Report, ReportAttachment, ReportMessage, ReportViolenceType
 from .priority import acknowledge_deadline, assess_priority
-from .receipt import new_receipt_code, receipt_hash
+from .receipt import new_receipt_code, receipt_hash, submission_key_hash
 
 ATTACHMENT_FOLDER = "reports"
 
@@ -47,7 +53,7 @@ class ReportInput:
     violence_types: list[str]
     danger_now: str
     injured: str
-    kelurahan: Kelurahan
+    kelurahan: Kelurahan | None  # None exactly when location_kind is not "kelurahan"
     reporter_relation: str
     occurred_on: date | None = None
     ongoing: bool = False
@@ -62,6 +68,9 @@ class ReportInput:
     perpetrator_lives_with_child: str = "unknown"
     reporter_contact: str = ""
     contact_consent: bool = False
+    location_kind: str = LocationKind.KELURAHAN
+    landmark: str = ""
+    reporter_kind: str = ""  # the public form's first question (ReporterKind); blank elsewhere
 
 
 @dataclass
@@ -87,8 +96,10 @@ class IntakeInput(ReportInput):
 @dataclass(frozen=True)
 class SubmittedReport:
     report: Report
-    receipt_code: str
+    receipt_code: str  # "" for a repeat: the code was shown the first time and is kept nowhere
     files_not_saved: tuple[int, ...] = ()  # positions (from 1) of files that could not be stored
+    # The same submission (form token, API Idempotency-Key) came again: this is the report it filed.
+    repeat: bool = False
 
 
 def report_input_errors(data: ReportInput, *, today: date, to_staff: bool = False) -> dict[str, list[str]]:
@@ -106,8 +117,17 @@ def report_input_errors(data: ReportInput, *, today: date, to_staff: bool = Fals
         ]
     if data.occurred_on and data.occurred_on > today:
         errors["occurred_on"] = [_("The date cannot be in the future.")]
-    if data.rt is not None and data.rt.kelurahan_id != data.kelurahan.pk:
+    kelurahan_expected = data.location_kind == LocationKind.KELURAHAN
+    if data.location_kind not in LocationKind.values or kelurahan_expected != (data.kelurahan is not None):
+        errors["kelurahan"] = [_("Choose a kelurahan from the list, or one of the other answers.")]
+    if data.rt is not None and (data.kelurahan is None or data.rt.kelurahan_id != data.kelurahan.pk):
         errors["rt"] = [_("This RT is not in the chosen kelurahan.")]
+    if len(data.landmark.strip()) > LANDMARK_MAX_LENGTH:
+        errors["landmark"] = [_("Write the landmark in at most %(max)d characters.") % {"max": LANDMARK_MAX_LENGTH}]
+    if data.reporter_kind and data.reporter_kind not in ReporterKind.values:
+        errors["reporter_kind"] = [_("Say who the report is about.")]
+    elif data.reporter_kind == ReporterKind.CHILD_SELF and data.reporter_relation != ReporterRelation.SELF:
+        errors["reporter_relation"] = [_("A report about yourself is made by you: choose “It happened to me”.")]
     if data.reporter_contact.strip() and not data.contact_consent:
         errors["contact_consent"] = [
             _(
@@ -183,15 +203,48 @@ def _attachment_rows(report, stored, message=None) -> list[ReportAttachment]:
     ]
 
 
+def submission_fingerprint(data: ReportInput, files: Sequence[UploadedFile] = ()) -> str:
+    """A hash of what was sent, to tell a repeat (same answers) from a reused key (other answers)."""
+    answers = {name: (value.pk if hasattr(value, "pk") else value) for name, value in sorted(vars(data).items())}
+    answers["files"] = [(getattr(file, "name", ""), getattr(file, "size", 0)) for file in files]
+    return hashlib.sha256(json.dumps(answers, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _earlier_submission(key_hash: str, fingerprint: str, *, compare: bool) -> SubmittedReport | None:
+    earlier = Report.objects.filter(submission_key_hash=key_hash).first()
+    if earlier is None:
+        return None
+    if compare and earlier.submission_fingerprint != fingerprint:
+        raise DomainError(
+            _("This Idempotency-Key was already used for another report. Use a new key for a new report."),
+            code="idempotency_key_reused",
+            field="idempotency_key",
+        )
+    return SubmittedReport(report=earlier, receipt_code="", repeat=True)
+
+
 def report_submit(
-    *, data: ReportInput, files: Sequence[UploadedFile] = (), channel: Channel, acting_user: User | None
+    *,
+    data: ReportInput,
+    files: Sequence[UploadedFile] = (),
+    channel: Channel,
+    acting_user: User | None,
+    submission_key: str = "",
 ) -> SubmittedReport:
     """Store a new report and return it with its receipt code, which exists nowhere else.
 
     Files are checked before anything is written and encrypted to disk next to the
     transaction; if anything fails, the files are removed and no row remains. A file that
     cannot be written does not cost the report: it is kept without it (files_not_saved).
+
+    `submission_key` (the form's one-time token, the API's Idempotency-Key) makes the submission
+    happen once: a repeat, also one racing the first, returns the report already filed
+    (`repeat`, no code) and files nothing; the API's key reused with other answers is refused
+    (`idempotency_key_reused`). The unique Report.submission_key_hash decides between racers.
     """
+    key_hash = submission_key_hash(submission_key, door=channel) if submission_key else None
+    fingerprint = submission_fingerprint(data, files) if key_hash else ""
+    compare = channel == Channel.API  # a form's token stands for "this form", whatever was changed
     if (channel == Channel.VOLUNTEER) != user_can(acting_user, Capability.REPORT_FOR_RT):
         raise DomainError(_("Only an RT volunteer submits on someone's behalf."), code="volunteer_channel")
     recorded_by_staff = channel in INTAKE_CHANNELS
@@ -199,6 +252,8 @@ def report_submit(
         raise DomainError(_("Choose how the complaint came in."), code="invalid", field="channel")
     if recorded_by_staff and not user_can(acting_user, Capability.RECORD_INTAKE):
         raise DomainError(_("Only officers and supervisors record complaints."), code="not_allowed")
+    if key_hash and (earlier := _earlier_submission(key_hash, fingerprint, compare=compare)):
+        return earlier
     if recorded_by_staff:
         errors = intake_input_errors(data, channel=channel, today=timezone.localdate())
     else:
@@ -223,9 +278,36 @@ def report_submit(
     code = new_receipt_code()
     while Report.objects.filter(receipt_hash=receipt_hash(code)).exists():  # 1 in 10^16, but never twice
         code = new_receipt_code()
+    try:
+        report, not_saved = _report_create(
+            data=data,
+            prepared=prepared,
+            code=code,
+            channel=channel,
+            acting_user=acting_user,
+            decision=decision,
+            now=now,
+            violence_types=violence_types,
+            key_hash=key_hash,
+            fingerprint=fingerprint,
+        )
+    except IntegrityError:
+        # Another request with the same key committed first: that one is the report.
+        if key_hash and (earlier := _earlier_submission(key_hash, fingerprint, compare=compare)):
+            return earlier
+        raise
+    return SubmittedReport(report=report, receipt_code=code, files_not_saved=not_saved)
+
+
+def _report_create(
+    *, data, prepared, code, channel, acting_user, decision, now, violence_types, key_hash, fingerprint
+) -> tuple[Report, tuple[int, ...]]:
+    recorded_by_staff = channel in INTAKE_CHANNELS
     with _files_on_disk(prepared) as (stored, not_saved), transaction.atomic():
         report = Report.objects.create(
             receipt_hash=receipt_hash(code),
+            submission_key_hash=key_hash,
+            submission_fingerprint=fingerprint,
             channel=channel,
             submitted_by=acting_user if channel == Channel.VOLUNTEER or recorded_by_staff else None,
             priority=decision.priority,
@@ -236,10 +318,12 @@ def report_submit(
             injured=data.injured,
             occurred_on=data.occurred_on,
             ongoing=data.ongoing,
+            location_kind=data.location_kind,
             kelurahan=data.kelurahan,
             rt=data.rt,
             place=data.place,
             address_detail=data.address_detail.strip(),
+            landmark=data.landmark.strip(),
             child_age=data.child_age,
             child_sex=data.child_sex,
             child_name=data.child_name.strip(),
@@ -247,6 +331,7 @@ def report_submit(
             perpetrator_relation=data.perpetrator_relation,
             perpetrator_lives_with_child=data.perpetrator_lives_with_child,
             reporter_relation=data.reporter_relation,
+            reporter_kind=data.reporter_kind,
             reporter_contact=data.reporter_contact.strip(),
             contact_consent=data.contact_consent,
             **(_intake_fields(data) if recorded_by_staff else {}),
@@ -267,7 +352,7 @@ def report_submit(
             },
         )
         report_alert_new(report)
-    return SubmittedReport(report=report, receipt_code=code, files_not_saved=not_saved)
+    return report, not_saved
 
 
 def _intake_fields(data: IntakeInput) -> dict:

@@ -16,10 +16,10 @@ from triage.services import report_intake
 
 from . import blank_form, services, wording
 from .attachments import too_many_files
-from .choices import Channel
-from .forms import ReceiptCodeForm, ReplyForm, ReportForm, StaffIntakeForm
-from .receipt import format_receipt_code
-from .selectors import report_by_receipt_code, report_status_by_receipt_code
+from .choices import Channel, ReporterKind
+from .forms import AboutForm, ReceiptCodeForm, ReplyForm, ReportForm, StaffIntakeForm
+from .receipt import format_receipt_code, new_submission_token
+from .selectors import report_by_receipt_code, report_by_submission_key, report_status_by_receipt_code
 
 TOO_MANY_SUBMISSIONS = {
     "group": "reports.submit",
@@ -31,6 +31,7 @@ RECEIPT_GUESSES = {
     "client_rate": "RECEIPT_GUESS_RATE_CLIENT",
     "global_rate": "RECEIPT_GUESS_RATE_GLOBAL",
 }
+SUBMISSION_TOKEN_MAX = 64
 MESSAGES = {"group": "reports.message", "client_rate": "REPORT_MESSAGE_RATE_CLIENT", "global_rate": None}
 
 
@@ -68,17 +69,34 @@ def _too_many_page(request, wait: int):
     return response
 
 
-def _submit(request, *, channel, acting_user, template):
-    if request.method == "POST" and (refusal := _post_refusal(request)):
+def _already_sent(request, report):
+    """A repeat of a submission (the receipt page reloaded, the button pressed twice): the report
+    it filed, never a second one. The code cannot be shown again: only its HMAC is kept."""
+    return render(
+        request,
+        "reports/submitted.html",
+        {"already_sent": True, "public_status": report.public_status.label, "code": None},
+    )
+
+
+def _submit(request, *, channel, acting_user, template, about="", refusal=None):
+    """`refusal`: _post_refusal's answer when the caller has read the post already (it answers once)."""
+    if request.method == "POST" and (refusal := refusal or _post_refusal(request)):
         message, status = refusal
-        return render(request, template, {"form": ReportForm(), "request_error": message}, status=status)
-    form = ReportForm(request.POST or None, request.FILES or None)
+        context = {"form": ReportForm(about=about), "request_error": message, "about": about}
+        return render(request, template, {**context, "submission_token": new_submission_token()}, status=status)
+    token = request.POST.get("submission_token", "")[:SUBMISSION_TOKEN_MAX] if request.method == "POST" else ""
+    if token and (earlier := report_by_submission_key(token, door=channel)):
+        return _already_sent(request, earlier)
+    token = token or new_submission_token()
+    form = ReportForm(request.POST or None, request.FILES or None, about=about)
+    extra = {"about": about, "submission_token": token}
     if request.method == "POST":
         # Only reports that went through count; a child who made mistakes is not punished.
         if wait := limited(request, TOO_MANY_SUBMISSIONS, increment=False):
             form.is_valid()
-            form.add_error(None, _("Too many reports came from here in a short time. Wait a while and send again."))
-            response = render(request, template, {"form": form, "rate_limited": True}, status=429)
+            form.add_error(None, wording.too_many_reports(wait))
+            response = render(request, template, {"form": form, "rate_limited": True, **extra}, status=429)
             response["Retry-After"] = str(wait)
             return response
         if form.is_valid():
@@ -91,10 +109,13 @@ def _submit(request, *, channel, acting_user, template):
                         files=form.cleaned_data["attachments"],
                         channel=channel,
                         acting_user=acting_user,
+                        submission_key=token,
                     )
                 except DomainError as exc:
                     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 else:
+                    if submitted.repeat:  # the same form raced in twice: the first one counts
+                        return _already_sent(request, submitted.report)
                     limited(request, TOO_MANY_SUBMISSIONS, increment=True)
                     via_volunteer = channel == Channel.VOLUNTEER
                     return render(
@@ -108,14 +129,30 @@ def _submit(request, *, channel, acting_user, template):
                             "files_not_saved": wording.files_not_saved(submitted.files_not_saved, sent_with="report"),
                         },
                     )
-    context = {"form": form, "fields_html": blank_form.fields_html(form)}
+    context = {"form": form, "fields_html": blank_form.fields_html(form), **extra}
     return render(request, template, context, status=400 if form.errors else 200)
 
 
 @anonymous_page
 @require_http_methods(["GET", "POST"])
 def report_form(request):
-    return _submit(request, channel=Channel.WEB, acting_user=None, template="reports/form.html")
+    """Two short steps, both without JavaScript: who the report is about (a GET form to the same
+    address, `?tentang=`), then the form in its words. A post carries its answer in `reporter_kind`;
+    a post without one (a page from before the two steps) is the full form as it was."""
+    refusal = None
+    if request.method == "POST":
+        refusal = _post_refusal(request)
+        about = "" if refusal else request.POST.get("reporter_kind", "")
+        about = about if about in ReporterKind.values else ""
+    else:
+        about_form = AboutForm(request.GET if "tentang" in request.GET else None)
+        if not about_form.is_valid():
+            context = {"about_form": about_form}
+            return render(request, "reports/form_start.html", context, status=400 if about_form.is_bound else 200)
+        about = about_form.cleaned_data["tentang"]
+    return _submit(
+        request, channel=Channel.WEB, acting_user=None, template="reports/form.html", about=about, refusal=refusal
+    )
 
 
 @never_cache

@@ -102,6 +102,16 @@ def too_many_tries(wait: int) -> str:
     }
 
 
+def too_many_reports(wait: int) -> str:
+    """Said on the report form when the hourly limit on reports from one place is reached, `wait`
+    being its Retry-After: how long, and what to do meanwhile if it cannot wait."""
+    return _(
+        "Too many reports came from here in a short time. You can send this one in %(wait)s; the text you "
+        "typed is still here. If a child is in danger right now, do not wait: call 112, the police at "
+        "110, or SAPA 129 (WhatsApp 08111-129-129)."
+    ) % {"wait": wait_in_words(wait)}
+
+
 def files_not_saved(positions: tuple[int, ...], *, sent_with: str) -> str:
     """What the reporter is told when some files could not be stored but the report (sent_with
     "report") or the message ("message") was; "" when every file was stored. Files are named

@@ -41,6 +41,7 @@ from reports.choices import (
     AuthorKind,
     Channel,
     ChildSex,
+    LocationKind,
     Place,
     Priority,
     RejectionReason,
@@ -52,6 +53,7 @@ from reports.choices import (
 from reports.choices import PerpetratorRelation as ReportedRelation
 from reports.choices import Status as ReportStatus
 from reports.models import WAITING_STATUSES, Report, ReportMessage
+from reports.selectors import kelurahan_by_id_or_name
 from reports.services import report_message_add
 
 from . import services
@@ -118,8 +120,11 @@ class ReportListItemSerializer(serializers.Serializer):
     child_age = serializers.IntegerField(allow_null=True)
     child_sex = serializers.ChoiceField(ChildSex.choices, allow_blank=True)
     place = serializers.ChoiceField(Place.choices, allow_blank=True)
-    kelurahan = serializers.CharField(source="kelurahan.name")
-    kecamatan = serializers.CharField(source="kelurahan.kecamatan.name")
+    location_kind = serializers.ChoiceField(
+        LocationKind.choices, help_text="kelurahan, or where a reporter who gave none said it happened."
+    )
+    kelurahan = serializers.CharField(source="kelurahan.name", allow_null=True, help_text="null: see location_kind.")
+    kecamatan = serializers.CharField(source="kelurahan.kecamatan.name", allow_null=True)
     rt = serializers.IntegerField(source="rt.number", allow_null=True, help_text="The RT's number, if given.")
     duplicate_of = serializers.CharField(
         source="duplicate_of.reference", allow_null=True, help_text="The reference of the report it repeats."
@@ -420,6 +425,20 @@ class ReportAcceptAPI(TriageAPIView):
             default=None,
             help_text="Supervisors: the officer who takes the new case (username). Without it, you take it.",
         )
+        kelurahan = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="For a report that names no kelurahan: the new case's (id or name), where the child lives.",
+        )
+
+        def validate_kelurahan(self, value):
+            if not value.strip():
+                return None
+            kelurahan = kelurahan_by_id_or_name(value)
+            if kelurahan is None:
+                raise serializers.ValidationError(_("Choose a kelurahan from the list."))
+            return kelurahan
 
     @extend_schema(
         operation_id="report_triage_accept",

@@ -12,6 +12,7 @@ from cases.access import cases_for, reports_for
 from cases.models import Case
 from reports.choices import MESSAGE_MAX_LENGTH, VIOLENCE_TYPE_SHORT, Channel, Priority, RejectionReason, Status
 from reports.models import WAITING_STATUSES, Report
+from reports.selectors import kelurahan_by_id_or_name, kelurahan_choices
 
 # What people type: "lp-2026-123" is read as LP-2026-000123.
 REPORT_REFERENCE = re.compile(r"LP-(\d{4})-(\d{1,9})")
@@ -174,10 +175,23 @@ class AcceptNewCaseForm(ActionForm):
         empty_label=_("Choose…"),
     )
 
+    # Only for a report that names no kelurahan (the reporter did not know it, outside the city,
+    # online): a case is always in one (cases.services.case_open). The page shows it only then.
+    kelurahan = forms.ChoiceField(
+        label=_("Kelurahan where the child lives"),
+        help_text=_("The report names none; a case needs one."),
+        required=False,
+    )
+
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         if not user_can(user, Capability.SUPERVISE):
             del self.fields["officer"]
+        self.fields["kelurahan"].choices = [("", _("Choose…")), *kelurahan_choices()]
+
+    def clean_kelurahan(self):
+        value = self.cleaned_data["kelurahan"]
+        return kelurahan_by_id_or_name(value) if value else None
 
 
 class AcceptIntoCaseForm(ActionForm):

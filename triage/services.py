@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, user_can
 from accounts.models import User
+from areas.models import Kelurahan
 from cases import services as case_services
 from cases.audit import CaseAction
 from cases.models import Case, CaseReport
@@ -125,10 +126,18 @@ def _locked_unhandled_report(report: Report) -> Report:
 
 
 @transaction.atomic
-def report_accept(*, report: Report, acting_user: User, case: Case | None = None, officer: User | None = None) -> Case:
+def report_accept(
+    *,
+    report: Report,
+    acting_user: User,
+    case: Case | None = None,
+    officer: User | None = None,
+    kelurahan: Kelurahan | None = None,
+) -> Case:
     """Accept a report: open a new case for it, or add it to an existing case.
 
-    Without `officer`, whoever accepts takes the new case; only a supervisor names someone."""
+    Without `officer`, whoever accepts takes the new case; only a supervisor names someone.
+    `kelurahan`: the new case's, for a report that names none (cases.services.case_open)."""
     require_triage(acting_user)
     if officer is not None:
         if not user_can(acting_user, Capability.SUPERVISE):
@@ -137,7 +146,9 @@ def report_accept(*, report: Report, acting_user: User, case: Case | None = None
             raise DomainError(_("Choose an officer only for a new case."), code="invalid", field="officer")
     report = _locked_unhandled_report(report)
     if case is None:
-        case = case_services.case_open(report=report, officer=officer or acting_user, acting_user=acting_user)
+        case = case_services.case_open(
+            report=report, officer=officer or acting_user, acting_user=acting_user, kelurahan=kelurahan
+        )
     report.status = Status.ACCEPTED
     report.acknowledged_at = report.acknowledged_at or timezone.now()
     report.save(update_fields=["status", "acknowledged_at"])

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -54,7 +55,10 @@ PAGE_SIZE = 25
 PRIORITY_REASONS = {
     "danger_now": gettext_lazy("The child is in danger now"),
     "injured": gettext_lazy("The child is injured and needs care"),
-    "sexual_within_forensic_window": gettext_lazy("Sexual violence in the last %(hours)d hours (forensic window)"),
+    "sexual_ongoing": gettext_lazy("Sexual violence that is still going on (forensic window)"),
+    "sexual_within_forensic_window": gettext_lazy(
+        "Sexual violence on %(date)s, within the last %(hours)d hours (forensic window)"
+    ),
     "type_seksual": gettext_lazy("Sexual violence"),
     "type_trafficking": gettext_lazy("Trafficking"),
     "type_eksploitasi": gettext_lazy("Exploitation"),
@@ -86,8 +90,16 @@ def deadline_for(report: Report, *, now: datetime) -> Deadline:
 
 
 def priority_reasons(report: Report) -> list[str]:
-    hours = {"hours": settings.REPORT_FORENSIC_WINDOW_HOURS}
-    return [str(PRIORITY_REASONS.get(code, code)) % hours for code in report.priority_reason.split(",") if code]
+    """The reasons in words. Reports assessed before "sexual_ongoing" existed carry the window's
+    code without a date: those were the ones still going on."""
+    values = {
+        "hours": settings.REPORT_FORENSIC_WINDOW_HOURS,
+        "date": date_format(report.occurred_on, "DATE_FORMAT") if report.occurred_on else "",
+    }
+    codes = [code for code in report.priority_reason.split(",") if code]
+    if report.occurred_on is None:
+        codes = ["sexual_ongoing" if code == "sexual_within_forensic_window" else code for code in codes]
+    return [str(PRIORITY_REASONS.get(code, code)) % values for code in codes]
 
 
 def violence_labels(report: Report) -> list[str]:
@@ -108,12 +120,21 @@ def _case_url(case: Case) -> str | None:
         return None
 
 
+def handler_of(report: Report):
+    """Who handles the report: its case's officer once accepted, else who acknowledged it (or nobody)."""
+    link = getattr(report, "case_link", None)
+    if link is not None:
+        return link.case.assigned_officer
+    return report.acknowledged_by
+
+
 @dataclass(frozen=True)
 class InboxRow:
     report: Report
     deadline: Deadline
     violence: list[str]
     police: PoliceDeadline | None  # sexual violence: UU TPKS Pasal 41, 3x24 h to the police
+    handler: object = None  # accounts.User or None
 
 
 @dataclass(frozen=True)
@@ -195,6 +216,7 @@ def inbox(request):
             deadline_for(report, now=now),
             violence_labels(report),
             report_police_deadline(report, now=now) if report.is_waiting else None,
+            handler_of(report),
         )
         for report in page
     ]
@@ -342,7 +364,9 @@ def accept(request, uuid):
     report = access_report(request.user, uuid)
     case = _attempt(
         form,
-        lambda data: services.report_accept(report=report, acting_user=request.user, officer=data.get("officer")),
+        lambda data: services.report_accept(
+            report=report, acting_user=request.user, officer=data.get("officer"), kelurahan=data.get("kelurahan")
+        ),
     )
     if case:
         messages.success(

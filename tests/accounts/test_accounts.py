@@ -139,7 +139,9 @@ def test_it_rejects_a_wrong_password_with_a_clear_message(client, officer):
     response = log_in(client, "petugas", "wrong-password")
 
     assert response.status_code == 200
-    assert "benar" in response.content.decode()  # "masukkan nama pengguna dan sandi yang benar"
+    html = response.content.decode()
+    assert "Nama pengguna atau kata sandi tidak benar." in html
+    assert "nama pengguna nama pengguna" not in html.lower()
     assert client.get(STAFF_HOME).status_code == 302
 
 
@@ -215,7 +217,7 @@ def test_the_database_refuses_an_unknown_role():
     [
         ("volunteer", "outreach:home"),
         ("officer", "triage:inbox"),
-        ("head", "cases:list"),
+        ("head", "dashboard_staff:index"),
     ],
 )
 def test_each_role_starts_where_its_work_is(client, request, persona, start):

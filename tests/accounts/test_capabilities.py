@@ -191,7 +191,8 @@ MENU = {
 
 
 def menu_links(page) -> list[str]:
-    nav = page[page.index('<nav class="staff-nav"') : page.index("</nav>")]
+    start = page.index('<nav class="staff-nav"')
+    nav = page[start : page.index("</nav>", start)]
     return re.findall(r'<a href="([^"]+)"', nav)
 
 

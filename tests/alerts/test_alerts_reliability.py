@@ -653,7 +653,10 @@ def test_it_does_not_flag_a_case_whose_officer_just_visited(case, officer, super
     settings.CASE_INACTIVE_DAYS = 14
     # The case itself was last edited long ago; the officer recorded a visit today.
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now() - timedelta(days=20))
-    cs.follow_up_record(case=case, data=follow_up_input(), acting_user=officer)
+    # The next visit is far enough away not to be overdue at any hour of the day the test runs
+    # (14 days and an hour later is already the next local day after 23:00 in Balikpapan).
+    later = timezone.localdate() + timedelta(days=30)
+    cs.follow_up_record(case=case, data=follow_up_input(next_follow_up_on=later), acting_user=officer)
 
     assert services.reminder_sweep(now=timezone.now()) == 0
     assert services.reminder_sweep(now=timezone.now() + timedelta(days=14, hours=1)) == 1

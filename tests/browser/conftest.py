@@ -31,6 +31,8 @@ JOURNEY_FOLDERS = (
     "4-volunteer",
     "5-quick-exit",
     "6-intake",
+    "7-safe-phone",
+    "8-officer-day",
     "axe",
     "logs",
 )

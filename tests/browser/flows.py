@@ -20,6 +20,10 @@ def send_report(page, base_url: str, *, narrative: str, shots: Shots | None = No
         shots(page, "home")
     follow(page, "main .cta a[href='/lapor/']")
     assert path_of(page) == "/lapor/"
+    # Step 1: who is it about. A neighbour is an adult reporting for a child.
+    page.check("input[name='tentang'][value='adult']")
+    submit(page, "main form.report-form button[type=submit]")
+    assert path_of(page) == "/lapor/" and "tentang=adult" in page.url, page.url
     page.fill("#id_narrative", narrative)
     page.check("input[name='violence_types'][value='fisik']")
     page.check("input[name='danger_now'][value='no']")

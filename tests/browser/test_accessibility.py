@@ -1,4 +1,4 @@
-"""axe-core on every public page and the main staff pages: nothing serious or critical.
+"""axe-core on every public page and the main staff pages: no violation of any impact.
 
 Pages that only a journey reaches (the confirmation with the code, the status page with a
 thread, a case at each step) are checked inside the journeys. Every page's findings, of any
@@ -36,8 +36,13 @@ def send_wrong_code(page):
 
 PAGES = [
     Page("home", "/"),
-    Page("report-form", "/lapor/"),
-    Page("report-form-with-errors", "/lapor/", then=lambda page: submit(page, "main form.report-form button")),
+    Page("report-who-is-it-about", "/lapor/"),
+    Page("report-form", "/lapor/?tentang=child_self"),
+    Page(
+        "report-form-with-errors",
+        "/lapor/?tentang=adult",
+        then=lambda page: submit(page, "main form.report-form button[type=submit]"),
+    ),
     Page("status-form", "/lapor/status/"),
     Page("status-form-wrong-code", "/lapor/status/", then=send_wrong_code),
     Page("statistics", "/statistik/"),
@@ -71,12 +76,12 @@ PAGES = [
 
 
 @pytest.mark.parametrize("target", PAGES, ids=[page.name for page in PAGES])
-def test_page_has_no_serious_accessibility_violation(browsing, app, request, target):
+def test_page_has_no_accessibility_violation(browsing, app, request, target):
     state = request.getfixturevalue(f"{target.role}_state") if target.role else None
     page = browsing.page(viewport=DESKTOP if target.role in ("officer", "supervisor") else PHONE, storage_state=state)
     response = page.goto(f"{app.base_url}{target.path}")
     assert response.status == target.status, f"{target.path}: {response.status}"
-    assert path_of(page) == target.path, f"not logged in? ended at {page.url}"
+    assert path_of(page) == target.path.split("?")[0], f"not logged in? ended at {page.url}"
     if target.follow:
         href = page.locator(target.follow).first.get_attribute("href")
         assert href, f"no link {target.follow} on {target.path}"
@@ -87,7 +92,7 @@ def test_page_has_no_serious_accessibility_violation(browsing, app, request, tar
 
 
 @pytest.mark.parametrize("username", ["petugas2", "petugas"], ids=["enrolment", "code"])
-def test_second_factor_pages_have_no_serious_accessibility_violation(browsing, app, officer_state, username):
+def test_second_factor_pages_have_no_accessibility_violation(browsing, app, officer_state, username):
     """The enrolment page (a first login) and the code page (petugas enrolled by officer_state),
     stopped before any code is typed."""
     page = browsing.page(viewport=PHONE)
@@ -97,3 +102,26 @@ def test_second_factor_pages_have_no_serious_accessibility_violation(browsing, a
     submit(page)
     assert path_of(page) == ("/akun/2fa/pasang/" if username == "petugas2" else "/akun/verifikasi/")
     assert_accessible(page, f"second-factor-{'enrolment' if username == 'petugas2' else 'code'}")
+
+
+class _PageWithFindings:
+    """Stands in for a browser page on which axe-core reports `violations` (no server needed)."""
+
+    url = "http://127.0.0.1/example/"
+
+    def __init__(self, violations):
+        self.violations = violations
+
+    def evaluate(self, script):
+        return self.violations if "axe.run" in script else True
+
+
+@pytest.mark.parametrize("impact", ["minor", "moderate", "serious", "critical", None])
+def test_a_violation_of_any_impact_fails(monkeypatch, tmp_path, impact):
+    monkeypatch.setenv("BROWSER_ARTIFACTS", str(tmp_path))
+    finding = {"id": "region", "impact": impact, "help": "All page content should be contained by landmarks"}
+    page = _PageWithFindings([{**finding, "helpUrl": "", "nodes": [{"target": [".skip-link"]}]}])
+
+    with pytest.raises(AssertionError, match=r"region \("):
+        assert_accessible(page, "any-impact")
+    assert_accessible(_PageWithFindings([]), "none")

@@ -139,8 +139,9 @@ def test_an_officer_records_a_walk_in_and_a_police_referral_and_both_become_case
 
     # Triage: the inbox, filtered to referrals, shows it with its agency; the page at this width.
     officer.goto(f"{base}/staf/laporan/")
+    officer.locator("details.triage-filter > summary").click()  # the filters are folded until used
     officer.select_option("#id_channel", "referral")
-    submit(officer, "form.triage-filter button[type=submit]")
+    submit(officer, ".triage-filter form button[type=submit]")
     row = row_of(officer, "table.inbox", referral_report)
     assert f"{REFERRAL} · {POLICE}" in row.inner_text(), row.inner_text()
     assert fits_the_width(officer), "the inbox scrolls sideways at 1366 px"

@@ -154,8 +154,18 @@ def test_an_officer_takes_a_report_to_a_closed_case_and_a_supervisor_approves(br
         ],
     )
     shots(officer, "follow-up-recorded", focus="#follow-ups")
+    # The plan's goal stands against the latest follow-up score of its domain.
+    safety_goal = officer.locator("#plan table.plan-goals tbody tr", has_text="Anak aman di rumah.")
+    assert safety_goal.locator("td.num").first.inner_text().strip() == "4", officer.locator("#plan").inner_text()
+    shots(officer, "plan-against-scores", focus="#plan")
     run_action(
-        officer, "closure", fill=[("explanation", "Tujuan rencana kasus tercapai.")], choose=[("reason", "goals_met")]
+        officer,
+        "closure",
+        fill=[
+            ("explanation", "Tujuan rencana kasus tercapai."),
+            ("closing_message", "Terima kasih sudah berani bercerita."),
+        ],
+        choose=[("reason", "goals_met")],
     )
     assert current_step(officer) == "Penutupan diajukan"
     shots(officer, "closure-requested")
@@ -163,9 +173,13 @@ def test_an_officer_takes_a_report_to_a_closed_case_and_a_supervisor_approves(br
     # The supervisor approves the closure.
     supervisor.goto(case_url)
     assert supervisor.locator("#action-decision").count() == 1, supervisor.locator("main").inner_text()
+    proposed = supervisor.locator("#action-decision .case-closing-proposed").inner_text()
+    assert "Terima kasih sudah berani bercerita." in proposed, proposed
     shots(supervisor, "supervisor-sees-request", focus="#action-decision")
     submit(supervisor, "#action-decision button[value=approve]")
     assert_done(supervisor)
+    # The officer's closing words went to the reporter with the approval, in the case's thread.
+    assert "Terima kasih sudah berani bercerita." in supervisor.locator("main").inner_text()
     assert current_step(supervisor) == "Selesai"
     facts = supervisor.locator(".case-facts").inner_text()
     assert "Selesai" in facts and "Tujuan rencana kasus tercapai" in facts, facts

@@ -121,7 +121,7 @@ def test_it_sends_a_referral_from_the_case_page(client, officer):
         ),
     )
 
-    assert response.status_code == 302 and response.url == url("detail", case)
+    assert response.status_code == 302 and response.url == url("detail", case) + "#referrals"
     referral = Referral.objects.get(case=case)
     assert referral.provider == chosen and referral.consent_items == ["child_identity", "chronology"]
     page = html(client.get(url("detail", case)))

@@ -91,7 +91,7 @@ def test_a_page_the_api_and_readyz_answer_503_within_the_connect_timeout_when_th
             page, api, ready = pool.map(
                 lambda args: timed(*args),
                 [
-                    (f"{base}/lapor/",),
+                    (f"{base}/lapor/?tentang=child_other",),  # the form's second step reads the kelurahan list
                     (f"{base}/api/v1/reports/status/", json.dumps({"receipt_code": "1234567890123456"}).encode()),
                     (f"{base}/readyz",),
                 ],

@@ -64,6 +64,7 @@ SECRET = {
     "narrative": "SECRET-narrative Anak dipukul setiap malam di rumah",
     "child_name": "SECRET-report-child",
     "address_detail": "SECRET-address Gang Melati 4",
+    "landmark": "SECRET-landmark dekat masjid",
     "reporter_contact": "SECRET-contact 0812",
     "reporter_name": "SECRET-reporter-name",
     "consent_note": "SECRET-consent-note",
@@ -124,6 +125,7 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
             narrative=SECRET["narrative"],
             child_name=SECRET["child_name"],
             address_detail=SECRET["address_detail"],
+            landmark=SECRET["landmark"],
             reporter_contact=SECRET["reporter_contact"],
             contact_consent=True,
         )

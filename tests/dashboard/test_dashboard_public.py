@@ -1,7 +1,7 @@
 import itertools
 import re
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -269,9 +269,29 @@ def test_it_loads_nothing_from_another_host_and_has_the_quick_exit(client, figur
         assert address.startswith("/") and not address.startswith("//"), address
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["Referrer-Policy"] == "no-referrer"
-    assert re.search(r'<a class="quick-exit" href="https://[^"]+"[^>]*data-quick-exit', html)
+    # Through the neutral leaving page (core:leave), which goes on to another site without JavaScript.
+    assert re.search(r'<a class="quick-exit" href="/keluar/"[^>]*data-quick-exit', html)
     assert "<svg" in html and "<table" in html
 
 
 def test_the_home_page_links_to_the_statistics(client):
     assert f'href="{INDEX}"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("today", "start"),
+    [(date(2026, 12, 3), date(2026, 1, 1)), (date(2026, 3, 31), date(2025, 4, 1))],
+)
+def test_the_page_has_one_period_named_for_what_it_is(client, today, start):
+    """Jan 1 to Dec 3 is "this month and the 11 before it", never "the last 12 months"; the
+    outreach block counts the same days as the report tables."""
+    figures = public_statistics(year=None, today=today)
+
+    assert (figures["start"], figures["end"]) == (start.isoformat(), today.isoformat())
+    assert (figures["outreach"]["start"], figures["outreach"]["end"]) == (figures["start"], figures["end"])
+    this_year = public_statistics(year=today.year, today=today)
+    assert (this_year["outreach"]["start"], this_year["outreach"]["end"]) == (this_year["start"], this_year["end"])
+
+    html = client.get(INDEX).content.decode()
+    assert "Bulan ini dan 11 bulan sebelumnya" in html and "(sampai hari ini)" in html
+    assert "12 bulan terakhir" not in html

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from outreach.models import ChildCareGroup, ForumAnakActivity, OutreachSession
 from outreach.services import outreach_session_log
@@ -183,3 +184,76 @@ def test_volunteers_see_no_reports_or_cases(client, volunteer):
     assert client.get(reverse("accounts:staff_home")).status_code == 302
     html = client.get(reverse("outreach:home")).content.decode()
     assert "/staf/laporan" not in html
+
+
+def test_a_session_form_tells_every_mistake_at_once(client, volunteer, rt):
+    """A missing RT used to hide the date and topic errors until it was fixed."""
+    login_as(client, volunteer)
+
+    response = client.post(
+        reverse("outreach:session_create"), {**session_post(rt, held_on="", topics=[], facilitators=""), "rt": ""}
+    )
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"rt", "held_on", "topics", "facilitators"}, errors
+    assert errors["topics"] == ["Pilih paling sedikit satu topik."]
+    html = response.content.decode()
+    for name in ("rt", "held_on", "topics", "facilitators"):
+        assert f'id="id_{name}_error"' in html, name
+    assert OutreachSession.objects.count() == 0
+
+
+def test_the_service_rules_still_run_when_another_field_failed(client, volunteer, rt):
+    login_as(client, volunteer)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+    response = client.post(
+        reverse("outreach:session_create"), {**session_post(rt, held_on=tomorrow, boys="-1"), "rt": ""}
+    )
+
+    errors = response.context["form"].errors
+    assert set(errors) == {"rt", "held_on", "boys"}, errors
+    assert "masa depan" in errors["held_on"][0]
+
+
+def test_the_session_form_marks_every_required_field(client, volunteer, rt):
+    login_as(client, volunteer)
+
+    form = client.get(reverse("outreach:session_create")).context["form"]
+    html = client.get(reverse("outreach:session_create")).content.decode()
+
+    required = [name for name, field in form.fields.items() if field.required]
+    assert set(required) >= {"rt", "held_on", "start_time", "duration_minutes", "topics", "facilitators"}
+    assert html.count("(wajib)") == len(required)
+    for name in ("rt", "held_on", "start_time", "duration_minutes", "facilitators"):
+        assert str(form[name]).count(" required") == 1, name
+    assert "(wajib)" not in str(form["notes"].label_tag())
+
+
+def _shown(moment):
+    with translation.override("id"):
+        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def test_a_volunteer_sees_until_when_a_session_can_be_changed(client, volunteer, supervisor, rt):
+    login_as(client, volunteer)
+    session = outreach_session_log(data=session_input(rt), acting_user=volunteer)
+    logged_at = timezone.now() - timedelta(days=2)
+    OutreachSession.objects.update(logged_at=logged_at)
+    until = _shown(logged_at + timedelta(days=7))
+
+    assert f"Bisa diubah sampai {until}" in client.get(reverse("outreach:sessions")).content.decode()
+    assert f"sampai {until}" in client.get(reverse("outreach:session_edit", args=[session.uuid])).content.decode()
+
+    OutreachSession.objects.update(logged_at=logged_at - timedelta(days=10))
+    listing = client.get(reverse("outreach:sessions")).content.decode()
+    assert f"Terkunci sejak {_shown(logged_at - timedelta(days=3))}" in listing, listing
+
+    login_as(client, supervisor)
+    detail = client.get(reverse("outreach:session_detail", args=[session.uuid])).content.decode()
+    assert "Terkunci sejak" in detail
+    client.post(reverse("outreach:session_unlock", args=[session.uuid]))
+    unlocked_until = OutreachSession.objects.get().unlocked_until
+    detail = client.get(reverse("outreach:session_detail", args=[session.uuid])).content.decode()
+    assert f"Bisa sampai {_shown(unlocked_until)}" in detail

@@ -15,12 +15,12 @@ from tests.conftest import login_as
 
 pytestmark = pytest.mark.django_db
 
-FORM = reverse("reports:form")
+FORM = reverse("reports:form") + "?tentang=adult"  # step 2 of the public form
 
 
-def fresh_fields(language: str) -> str:
+def fresh_fields(language: str, about: str = "adult") -> str:
     with translation.override(language):
-        return render_to_string(blank_form.TEMPLATE, {"form": ReportForm()})
+        return render_to_string(blank_form.TEMPLATE, {"form": ReportForm(about=about)})
 
 
 def test_the_page_holds_the_fields_as_a_fresh_render_would_give_them(client):
@@ -49,7 +49,9 @@ def test_a_new_kelurahan_shows_at_once(client):
 
 def test_a_form_with_errors_is_rendered_with_them_and_keeps_what_was_typed(client):
     client.get(FORM)
-    response = client.post(FORM, {"narrative": "Teks yang terlalu pendek? tidak", "danger_now": "yes"})
+    response = client.post(
+        reverse("reports:form"), {"narrative": "Teks yang terlalu pendek? tidak", "danger_now": "yes"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Teks yang terlalu pendek? tidak" in html
@@ -60,7 +62,14 @@ def test_the_volunteer_form_shares_the_fields(client, volunteer):
     login_as(client, volunteer)
     response = client.get(reverse("reports:volunteer_form"))
     assert response.status_code == 200
-    assert fresh_fields("id") in response.content.decode()
+    assert fresh_fields("id", about="") in response.content.decode()
+
+
+def test_each_answer_to_who_it_is_about_gets_its_own_fields(client):
+    client.get(FORM)
+    child_self = client.get(reverse("reports:form") + "?tentang=child_self").content.decode()
+    assert fresh_fields("id", about="child_self") in child_self
+    assert fresh_fields("id") not in child_self
 
 
 def test_nothing_is_kept_with_debug(client, settings):

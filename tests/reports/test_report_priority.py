@@ -31,7 +31,12 @@ BASE = {
             Priority.DARURAT,
             "sexual_within_forensic_window",
         ),
-        ({"violence_types": {"seksual"}, "ongoing": True}, Priority.DARURAT, "sexual_within_forensic_window"),
+        ({"violence_types": {"seksual"}, "ongoing": True}, Priority.DARURAT, "sexual_ongoing"),
+        (
+            {"violence_types": {"seksual"}, "ongoing": True, "occurred_on": date(2026, 11, 1)},
+            Priority.DARURAT,
+            "sexual_ongoing",
+        ),
         ({"violence_types": {"seksual"}, "occurred_on": date(2026, 11, 20)}, Priority.TINGGI, "type_seksual"),
         ({"violence_types": {"seksual"}}, Priority.TINGGI, "type_seksual"),
         ({"violence_types": {"trafficking"}}, Priority.TINGGI, "type_trafficking"),

@@ -27,11 +27,14 @@ def code_on_page(html: str) -> str:
 
 
 def test_it_shows_the_form_in_indonesian_without_setting_any_cookie(client):
-    response = client.get(FORM)
+    first = client.get(FORM)  # step 1: who is it about
+    assert first.status_code == 200 and not first.cookies
+    assert "Aku sendiri" in first.content.decode() and 'name="narrative"' not in first.content.decode()
+    response = client.get(FORM, {"tentang": "child_other"})
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Aku sendiri yang mengalami" in html
+    assert "Aku keluarganya" in html and "Aku sendiri yang mengalami" not in html
     assert 'name="kelurahan"' in html and "Gunung Samarinda" in html and "<optgroup" in html
     assert not response.cookies
     assert "csrfmiddlewaretoken" not in html
@@ -166,8 +169,14 @@ def test_submissions_are_limited_per_client_and_the_typed_text_is_kept(client, s
     response = client.post(FORM, report_post_data(narrative="Teks yang diketik anak tidak boleh hilang sama sekali."))
 
     assert response.status_code == 429
-    assert "Teks yang diketik anak tidak boleh hilang sama sekali." in response.content.decode()
+    html = response.content.decode()
+    assert "Teks yang diketik anak tidak boleh hilang sama sekali." in html
     assert Report.objects.count() == 2
+    # How long, in words that agree with Retry-After, and what to do if it cannot wait.
+    minutes = -(-int(response["Retry-After"]) // 60)
+    assert f"Anda bisa mengirim laporan ini dalam {minutes} menit" in html, html
+    assert "hubungi 112" in html and "SAPA 129" in html
+    assert "Tunggu sebentar" not in html
 
 
 def test_only_reports_that_went_through_count_against_the_limit(client, settings):

@@ -44,6 +44,8 @@ EXPECTED = {
     "": (None, "200 200 200 200 200 200 200 200"),
     "staf/": (None, "302 302 302 302 302 200 302 200"),
     "bahasa/<str:code>/": (None, "302 302 302 302 302 302 302 302"),
+    # the quick exit: on to a page of another site, for everybody
+    "keluar/": (None, "200 200 200 200 200 200 200 200"),
     "healthz": (None, "200 200 200 200 200 200 200 200"),
     "readyz": (None, "200 200 200 200 200 200 200 200"),
     "lapor/": (None, "200 200 200 200 200 200 200 200"),
@@ -131,6 +133,8 @@ EXPECTED = {
     "akun/verifikasi/": (None, "302 302 302 302 302 302 302 302"),
     "akun/2fa/pasang/": (None, "302 302 302 302 302 302 302 302"),
     "akun/keluar/": (None, "405 405 405 405 405 405 405 405"),
+    # the staff quick exit: a POST that ends the session and goes on to the quick exit
+    "akun/keluar-cepat/": (None, "405 405 405 405 405 405 405 405"),
     # staff roles are granted by supervisors and the head of agency, never the system administrator
     "akun/peran/": (None, "302 403 403 403 403 200 200 403"),
     # ... and they reset another agency account's login (POST-only); a temporary password opens only

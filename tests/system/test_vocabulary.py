@@ -226,6 +226,7 @@ def test_the_identifying_fields_are_every_encrypted_field_of_every_model():
         "source_contact_person",
         "narrative",
         "address_detail",
+        "landmark",
         "child_name",
         "reporter_contact",
         "reporter_name",

@@ -159,3 +159,18 @@ def test_the_sweep_escalates_exactly_what_becomes_the_supervisors(officer, super
     ReportMessage.objects.filter(pk=late.pk).update(created_at=timezone.now() - timedelta(hours=window(report) + 1))
     assert unread(supervisor) == {late.pk}
     assert unread_message_sweep(now=timezone.now()) == 1
+
+
+def test_the_supervisors_staff_home_counts_what_is_theirs_to_answer(client, officer, supervisor, accepted):
+    report, case = accepted
+    login_as(client, supervisor)
+    home = reverse("accounts:staff_home")
+    write(report, hours_ago=2)  # the officer's to answer: not on the supervisor's home
+    assert 'id="unread-messages"' not in client.get(home).content.decode()
+
+    close(case, hours_ago=1)
+    write(report, "Aku takut lagi")  # after closure: the supervisor's
+
+    page = client.get(home).content.decode()
+    assert 'id="unread-messages"' in page
+    assert '<span class="badge badge-unread">1</span> unread message from a reporter waits for you.' in page

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from areas.models import Kelurahan
 from cases.models import Case, CaseReport
@@ -389,8 +390,31 @@ def test_it_explains_the_priority_in_words(client, officer):
     html = client.get(page_url("report", urgent)).content.decode()
 
     assert "The child is in danger now" in html
-    assert "Sexual violence in the last 72 hours (forensic window)" in html
+    assert "Sexual violence that is still going on (forensic window)" in html
+    assert "in the last 72 hours" not in html  # no date was given: it claims none
     assert "danger_now" not in html
+
+
+def test_the_forensic_reason_names_the_date_given(client, officer):
+    occurred_on = timezone.localdate() - timedelta(days=1)
+    urgent = new_report(violence_types=["seksual"], occurred_on=occurred_on)
+    login_as(in_english(client), officer)
+
+    html = client.get(page_url("report", urgent)).content.decode()
+
+    with translation.override("en"):
+        shown = date_format(occurred_on, "DATE_FORMAT")
+    assert f"Sexual violence on {shown}, within the last 72 hours (forensic window)" in html
+
+
+def test_a_report_assessed_before_the_ongoing_reason_existed_reads_as_ongoing(client, officer):
+    urgent = new_report(violence_types=["seksual"], ongoing=True)
+    Report.objects.filter(pk=urgent.pk).update(priority_reason="sexual_within_forensic_window", occurred_on=None)
+    login_as(in_english(client), officer)
+
+    html = client.get(page_url("report", urgent)).content.decode()
+
+    assert "Sexual violence that is still going on (forensic window)" in html
 
 
 def test_it_shows_no_contact_without_consent(client, officer):
@@ -433,6 +457,9 @@ def test_it_downloads_the_decrypted_file_and_records_it(client, supervisor, repo
 
 def test_it_acknowledges_a_report(client, officer, report):
     login_as(client, officer)
+    page = client.get(page_url("report", report)).content.decode()
+    assert "Tandai sudah dibaca/ditanggapi</button>" in page  # never a bare "Tanggapi" beside "Kirim ke pelapor"
+    assert ">Tanggapi<" not in page
 
     response = client.post(action_url("acknowledge", report))
 
