@@ -145,7 +145,10 @@ def report_form(request):
         about = "" if refusal else request.POST.get("reporter_kind", "")
         about = about if about in ReporterKind.values else ""
     else:
-        about_form = AboutForm(request.GET if "tentang" in request.GET else None)
+        # The step's own marker binds the form even when no choice was made (an unchecked radio
+        # sends nothing), so "Next" without an answer says what is missing.
+        sent = "tentang" in request.GET or "langkah" in request.GET
+        about_form = AboutForm(request.GET if sent else None)
         if not about_form.is_valid():
             context = {"about_form": about_form}
             return render(request, "reports/form_start.html", context, status=400 if about_form.is_bound else 200)

@@ -58,6 +58,16 @@ def test_an_unknown_answer_to_step_one_asks_again(client):
 
 
 @pytest.mark.django_db
+def test_next_without_an_answer_says_what_is_missing(client):
+    # An unchecked radio sends nothing: the step's marker alone arrives.
+    response = client.get(FORM, {"langkah": "1"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="error-summary"' in html and 'href="#id_tentang_0"' in html
+
+
+@pytest.mark.django_db
 def test_a_child_about_herself_is_spoken_to_and_not_asked_who_she_is(client):
     html = client.get(FORM, {"tentang": "child_self"}).content.decode()
 
