@@ -4,6 +4,7 @@ fields (core.fields.identifying_fields: the encrypted ones) are left out for a r
 identities (`WithoutIdentitiesMixin`) and never loaded for lists."""
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -12,6 +13,7 @@ from accounts.capabilities import Capability, holders
 from core import fields
 from reports.choices import Channel, ChildSex, Place, SourceAgency, ViolenceType
 from reports.choices import Status as ReportStatus
+from reports.selectors import kelurahan_by_id_or_name
 
 from .access import cases_for
 from .choices import (
@@ -73,6 +75,23 @@ class CaseReferenceField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         return super().to_internal_value(str(data).strip().upper())
+
+
+class KelurahanField(serializers.CharField):
+    """A kelurahan by its id or its name (reports.selectors.kelurahan_by_id_or_name), optional:
+    blank or left out is None. The public report API and the triage accept share it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_blank=True, default="", **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data).strip()
+        if not value:
+            return None
+        kelurahan = kelurahan_by_id_or_name(value)
+        if kelurahan is None:
+            raise serializers.ValidationError(_("Choose a kelurahan from the list."))
+        return kelurahan
 
 
 def officer_field(**kwargs) -> serializers.SlugRelatedField:

@@ -19,7 +19,14 @@ from rest_framework.views import APIView
 from accounts.capabilities import Capability
 from accounts.permissions import HasCapability
 from areas.models import RT_NUMBER_MAX
-from cases.serializers import DENIED_403, ReportChannelField, ReportStatusField, SourceAgencyField, officer_field
+from cases.serializers import (
+    DENIED_403,
+    KelurahanField,
+    ReportChannelField,
+    ReportStatusField,
+    SourceAgencyField,
+    officer_field,
+)
 from core.api import ERRORS_400, ErrorDetailSerializer, FlatListField
 from core.decorators import is_cross_site_post
 from core.errors import DomainError
@@ -51,7 +58,6 @@ from .choices import (
 )
 from .models import PublicStatus
 from .selectors import (
-    kelurahan_by_id_or_name,
     report_by_receipt_code,
     report_status_by_receipt_code,
     rt_in_kelurahan,
@@ -165,10 +171,7 @@ class ReportSubmitAPI(AnonymousAPIView):
             default=LocationKind.KELURAHAN,
             help_text="kelurahan (give `kelurahan`), unknown, outside (outside Balikpapan) or online.",
         )
-        kelurahan = serializers.CharField(
-            required=False,
-            allow_blank=True,
-            default="",
+        kelurahan = KelurahanField(
             help_text='The kelurahan\'s id or its name, e.g. "Gunung Samarinda"; needed when location_kind is'
             " kelurahan, empty otherwise.",
         )
@@ -221,14 +224,6 @@ class ReportSubmitAPI(AnonymousAPIView):
             if missing:
                 raise serializers.ValidationError(missing)
             return value
-
-        def validate_kelurahan(self, value):
-            if not value.strip():
-                return None
-            kelurahan = kelurahan_by_id_or_name(value)
-            if kelurahan is None:
-                raise serializers.ValidationError(_("Choose a kelurahan from the list."))
-            return kelurahan
 
         def validate(self, attrs):
             errors = {}
@@ -388,12 +383,7 @@ class ReportStatusAPI(AnonymousAPIView):
         if error:
             return error
         output = {
-            "shown": wording.reporter_status(
-                status=shown.report.status,
-                case_status=shown.report.case_status,
-                thread=shown.thread,
-                rejection_reason=shown.report.rejection_reason,
-            ),
+            "shown": wording.reporter_status_of(shown.report, shown.thread),
             "if_it_happens_again": wording.if_it_happens_again(),
             "received_at": shown.report.received_at,
             "messages": shown.thread,

@@ -215,12 +215,7 @@ def _status_page(request, shown, code, *, reply_form=None, message=None, status=
             "report": shown.report,
             "thread": shown.thread,
             "code": code,
-            "shown_status": wording.reporter_status(
-                status=shown.report.status,
-                case_status=shown.report.case_status,
-                thread=shown.thread,
-                rejection_reason=shown.report.rejection_reason,
-            ),
+            "shown_status": wording.reporter_status_of(shown.report, shown.thread),
             "if_again": wording.if_it_happens_again(),
             "reply_form": reply_form or ReplyForm(initial={"receipt_code": code}),
             "message_sent": message is not None,

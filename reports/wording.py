@@ -48,6 +48,16 @@ class ReporterStatus:
     closing_message: object = None
 
 
+def reporter_status_of(report, thread=()) -> ReporterStatus:
+    """`reporter_status` of a report as the status page and the status API load it."""
+    return reporter_status(
+        status=report.status,
+        case_status=report.case_status,
+        thread=thread,
+        rejection_reason=report.rejection_reason,
+    )
+
+
 def reporter_status(*, status: str, case_status: str | None, thread=(), rejection_reason: str = "") -> ReporterStatus:
     """The truth in the reporter's words: a report in a case follows its case (open, closed),
     whatever the report's own status; a report never in one follows its own. A report about an

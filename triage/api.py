@@ -27,6 +27,7 @@ from cases.serializers import (
     DENIED_403,
     CaseListItemSerializer,
     CaseReferenceField,
+    KelurahanField,
     ReportChannelField,
     ReportStatusField,
     SourceAgencyField,
@@ -53,7 +54,6 @@ from reports.choices import (
 from reports.choices import PerpetratorRelation as ReportedRelation
 from reports.choices import Status as ReportStatus
 from reports.models import WAITING_STATUSES, Report, ReportMessage
-from reports.selectors import kelurahan_by_id_or_name
 from reports.services import report_message_add
 
 from . import services
@@ -425,20 +425,9 @@ class ReportAcceptAPI(TriageAPIView):
             default=None,
             help_text="Supervisors: the officer who takes the new case (username). Without it, you take it.",
         )
-        kelurahan = serializers.CharField(
-            required=False,
-            allow_blank=True,
-            default="",
+        kelurahan = KelurahanField(
             help_text="For a report that names no kelurahan: the new case's (id or name), where the child lives.",
         )
-
-        def validate_kelurahan(self, value):
-            if not value.strip():
-                return None
-            kelurahan = kelurahan_by_id_or_name(value)
-            if kelurahan is None:
-                raise serializers.ValidationError(_("Choose a kelurahan from the list."))
-            return kelurahan
 
     @extend_schema(
         operation_id="report_triage_accept",
