@@ -24,6 +24,8 @@ class Kelurahan(models.Model):
         Kecamatan, on_delete=models.PROTECT, related_name="kelurahan", verbose_name=_("kecamatan")
     )
     name = models.CharField(_("name"), max_length=100)
+    # The 10-digit Kemendagri code (64.71.KK.1NNN): data, like the kecamatan's.
+    code = models.CharField(_("code"), max_length=16, unique=True)
 
     class Meta:
         ordering = ["name"]

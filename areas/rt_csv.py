@@ -20,6 +20,11 @@ def normalise_name(value: str) -> str:
     return value
 
 
+def joined(value: str) -> str:
+    """A name with every space taken out, as some official lists write it ("Gunungsari Ulu")."""
+    return normalise_name(value).replace(" ", "")
+
+
 def parse_rt_number(value: str) -> int | None:
     match = re.fullmatch(r"(?:rt\.?\s*)?0*(\d{1,4})", value.strip().lower())
     if not match:
@@ -43,10 +48,13 @@ def parse_rt_csv(lines: Iterable[str], *, progress: Callable[[int], None] | None
         kecamatan_by_name[normalise_name(kecamatan.name)] = kecamatan.pk
         kecamatan_by_name[normalise_name(kecamatan.name.removeprefix("Balikpapan "))] = kecamatan.pk
         kecamatan_by_name[kecamatan.code] = kecamatan.pk
-    kelurahan_by_name = {
-        (kecamatan_id, normalise_name(name)): pk
-        for pk, kecamatan_id, name in Kelurahan.objects.values_list("pk", "kecamatan_id", "name")
-    }
+    # A kelurahan by its name, its name with the spaces taken out (the official joined spellings:
+    # GUNUNGSAMARINDA, MUARARAPAK, GUNUNGSARI ULU, SUNGAINANGKA) or its Kemendagri code.
+    kelurahan_by_name, kelurahan_by_code = {}, {}
+    for pk, kecamatan_id, name, code in Kelurahan.objects.values_list("pk", "kecamatan_id", "name", "code"):
+        kelurahan_by_name[(kecamatan_id, normalise_name(name))] = pk
+        kelurahan_by_name[(kecamatan_id, joined(name))] = pk
+        kelurahan_by_code[code] = (kecamatan_id, pk)
 
     lines = iter(lines)
     header_line = next(lines, "")
@@ -83,7 +91,11 @@ def parse_rt_csv(lines: Iterable[str], *, progress: Callable[[int], None] | None
         if kecamatan_id is None:
             result.errors.append((line_number, _('unknown kecamatan "%(name)s"') % {"name": kecamatan_name.strip()}))
             continue
-        kelurahan_id = kelurahan_by_name.get((kecamatan_id, normalise_name(kelurahan_name)))
+        kelurahan_id = kelurahan_by_name.get((kecamatan_id, normalise_name(kelurahan_name))) or kelurahan_by_name.get(
+            (kecamatan_id, joined(kelurahan_name))
+        )
+        if kelurahan_id is None and kelurahan_by_code.get(kelurahan_name.strip(), (None,))[0] == kecamatan_id:
+            kelurahan_id = kelurahan_by_code[kelurahan_name.strip()][1]
         if kelurahan_id is None:
             result.errors.append(
                 (

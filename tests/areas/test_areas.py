@@ -127,3 +127,34 @@ def test_it_shows_progress_on_large_files(tmp_path):
 
     assert err.count("Memeriksa baris") == 2
     assert RT.objects.filter(kelurahan__name="Gunung Samarinda").count() == 999
+
+
+def test_it_accepts_the_official_joined_spellings_and_kelurahan_codes(tmp_path):
+    path = write_csv(
+        tmp_path,
+        "kecamatan,kelurahan,rt\n"
+        "BALIKPAPAN UTARA,GUNUNGSAMARINDA,1\n"
+        "BALIKPAPAN UTARA,MUARARAPAK,2\n"
+        "BALIKPAPAN TENGAH,GUNUNGSARI ULU,3\n"
+        "BALIKPAPAN SELATAN,SUNGAINANGKA,4\n"
+        "64.71.05,64.71.05.1006,5\n",
+    )
+
+    import_rt(path)
+
+    assert sorted(RT.objects.values_list("kelurahan__name", "number")) == [
+        ("Gunung Bahagia", 5),
+        ("Gunung Samarinda", 1),
+        ("Gunung Sari Ulu", 3),
+        ("Muara Rapak", 2),
+        ("Sungai Nangka", 4),
+    ]
+
+
+def test_a_kelurahan_code_of_another_kecamatan_is_refused(tmp_path):
+    path = write_csv(tmp_path, "kecamatan,kelurahan,rt\nBalikpapan Kota,64.71.05.1006,5\n")
+
+    message, _err = import_rt_failing(path)
+
+    assert "64.71.05.1006" in message + _err
+    assert not RT.objects.exists()

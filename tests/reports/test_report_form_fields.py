@@ -43,7 +43,7 @@ def test_each_language_gets_its_own_fields(client):
 def test_a_new_kelurahan_shows_at_once(client):
     client.get(FORM)
     kecamatan = Kecamatan.objects.order_by("pk").first()
-    Kelurahan.objects.create(kecamatan=kecamatan, name="Kelurahan Uji Baru")
+    Kelurahan.objects.create(kecamatan=kecamatan, name="Kelurahan Uji Baru", code="64.71.99.1999")
     assert "Kelurahan Uji Baru" in client.get(FORM).content.decode()
 
 
