@@ -50,6 +50,9 @@ class Capability(StrEnum):
     REPORT_FOR_RT = "report_for_rt"
     # every outreach record, coverage, targeting and the outreach exports
     READ_OUTREACH = "read_outreach"
+    # the agency's own outreach: Forum Anak activities of the city, a kecamatan or a kelurahan, and
+    # partner organisations (business, media, ...) and their activities
+    RECORD_AGENCY_OUTREACH = "record_agency_outreach"
     # --- alerts
     # in-app notifications and notification preferences
     RECEIVE_ALERTS = "receive_alerts"
@@ -84,6 +87,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.WORK_ON_CASES,
             Capability.TAKE_CASES,
             Capability.READ_OUTREACH,
+            Capability.RECORD_AGENCY_OUTREACH,
             Capability.RECEIVE_ALERTS,
             Capability.GO_ON_DUTY,
             Capability.WATCH_ALERTING,
@@ -102,6 +106,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT,
             Capability.EXPORT_IDENTITIES,
             Capability.READ_OUTREACH,
+            Capability.RECORD_AGENCY_OUTREACH,
             Capability.RECEIVE_ALERTS,
             Capability.ESCALATION_LEVEL_2,
             Capability.SEE_ESCALATIONS,

@@ -471,7 +471,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "reports.choices.YesNoUnknown"},
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoUnknownEnum": "reports.choices.YesNoUnknown",
+        "PartnerKindEnum": "outreach.choices.PartnerKind",
+        "PartnerActivityKindEnum": "outreach.choices.PartnerActivityKind",
+    },
     # Knows core.routing.by_method: one address whose methods are served by different views.
     "DEFAULT_GENERATOR_CLASS": "core.routing.SchemaGenerator",
     "POSTPROCESSING_HOOKS": [

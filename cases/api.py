@@ -175,6 +175,42 @@ class CaseDetailAPI(CaseAPIView):
         return Response(reloaded_case_detail(request, uuid))
 
 
+class CaseSimfoniAPI(CaseAPIView):
+    @extend_schema_serializer(component_name="CaseSimfoniInput")
+    class InputSerializer(serializers.Serializer):
+        version = serializers.IntegerField(min_value=1, help_text="The case's version you started from.")
+        occurred_on = serializers.DateField(
+            allow_null=True, help_text="The date of the incident; null when not known. Ages are not recomputed."
+        )
+        simfoni_number = serializers.CharField(
+            allow_blank=True,
+            max_length=services.SIMFONI_NUMBER_MAX_LENGTH,
+            help_text="The SIMFONI-PPA registration number; blank when not entered there yet. Unique.",
+        )
+
+    @extend_schema(
+        operation_id="case_update_simfoni",
+        request=InputSerializer,
+        responses={200: CaseDetailSerializer, 400: STALE_400, 403: DENIED_403, 404: MISSING_404},
+        summary="Record the date of the incident and the SIMFONI-PPA registration number",
+        description='A number another case holds is refused: {"simfoni_number": [{"code": "simfoni_number_taken", '
+        '"message": ...}]}, naming that case only when you may open it.',
+    )
+    def put(self, request, uuid):
+        case = editable_case(request, uuid).case
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.case_update_simfoni(
+            case=case,
+            occurred_on=data["occurred_on"],
+            simfoni_number=data["simfoni_number"],
+            expected_version=data["version"],
+            acting_user=request.user,
+        )
+        return Response(reloaded_case_detail(request, uuid))
+
+
 class CaseTransitionAPI(CaseAPIView):
     @extend_schema_serializer(component_name="CaseTransitionInput")
     class InputSerializer(serializers.Serializer):

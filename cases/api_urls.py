@@ -7,6 +7,7 @@ from . import api, legal_api, plan_api, referral_api
 urlpatterns = [
     path("cases/", api.CaseListAPI.as_view(), name="api-cases"),
     path("cases/<uuid:uuid>/", api.CaseDetailAPI.as_view(), name="api-case"),
+    path("cases/<uuid:uuid>/simfoni/", api.CaseSimfoniAPI.as_view(), name="api-case-simfoni"),
     path("cases/<uuid:uuid>/transitions/", api.CaseTransitionAPI.as_view(), name="api-case-transitions"),
     path("cases/<uuid:uuid>/assign/", api.CaseAssignAPI.as_view(), name="api-case-assign"),
     path("cases/<uuid:uuid>/children/", api.CaseChildAddAPI.as_view(), name="api-case-children"),

@@ -10,6 +10,7 @@ class CaseAction(AuditAction):
     CHILD_ADDED = "cases.child_added"
     PERPETRATOR_ADDED = "cases.perpetrator_added"
     ASSESSED = "cases.assessed"
+    SIMFONI_UPDATED = "cases.simfoni_updated"  # the date of the incident, the SIMFONI-PPA number
     ADVANCED = "cases.advanced"
     SERVICE_PLANNED = "cases.service_planned"
     SERVICE_UPDATED = "cases.service_updated"

@@ -108,6 +108,23 @@ class AdvanceForm(VersionedForm):
     pass
 
 
+class SimfoniForm(VersionedForm):
+    """The date of the incident and the SIMFONI-PPA registration number (cases.services.case_update_simfoni)."""
+
+    occurred_on = forms.DateField(
+        label=_("Date of the incident"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Leave it empty when it is not known. Changing it does not change the ages already recorded."),
+    )
+    simfoni_number = forms.CharField(
+        label=_("SIMFONI-PPA number"),
+        required=False,
+        max_length=64,
+        help_text=_("The number SIMFONI-PPA gave this case when it was entered there."),
+    )
+
+
 def _closing_message_field(help_text):
     return forms.CharField(
         label=_("Closing message to the reporter"),
@@ -165,9 +182,9 @@ class ReopenForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    officer = OfficerChoiceField(label=_("Officer"), queryset=User.objects.none(), empty_label=None)
+    officer = OfficerChoiceField(label=_("Case manager"), queryset=User.objects.none(), empty_label=None)
     second_officer = OfficerChoiceField(
-        label=_("Second officer"), queryset=User.objects.none(), required=False, empty_label=_("None")
+        label=_("Accompanying officer"), queryset=User.objects.none(), required=False, empty_label=_("None")
     )
 
     def __init__(self, *args, **kwargs):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:uuid>/", views.case_detail, name="detail"),
     path("<uuid:uuid>/akses/", views.case_access_log, name="access_log"),
     path("<uuid:uuid>/asesmen/", views.assess, name="assess"),
+    path("<uuid:uuid>/simfoni/", views.record_simfoni, name="simfoni"),
     path("<uuid:uuid>/lanjut/", views.advance, name="advance"),
     path("<uuid:uuid>/anak/", views.add_child, name="add_child"),
     path("<uuid:uuid>/pelaku/", views.add_perpetrator, name="add_perpetrator"),

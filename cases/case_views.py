@@ -61,6 +61,7 @@ from .case_forms import (
     ReporterMessageForm,
     ServicePlanForm,
     ServiceUpdateForm,
+    SimfoniForm,
 )
 from .case_selectors import CaseFilters, CasePage, case_list, case_page, case_threads, case_views
 from .charts import RecoveryChart
@@ -86,6 +87,7 @@ SECTION_OF = {
     "reopen": "actions",
     "assign": "actions",
     "assessment": "assessment",
+    "simfoni": "summary",
     "child": "children",
     "perpetrator": "perpetrators",
     "service": "services",
@@ -299,6 +301,9 @@ def _action_forms(access: CaseAccess, plan: CasePlan | None) -> dict[str, forms.
         available["assessment"] = StructuredAssessmentForm(
             initial={**version, "needs": case.needs}, prefix="assessment"
         )
+    available["simfoni"] = SimfoniForm(
+        initial={**version, "occurred_on": case.occurred_on, "simfoni_number": case.simfoni_number}, prefix="simfoni"
+    )
     if case.status in NEXT_STEP:
         available["advance"] = AdvanceForm(initial=version, prefix="advance")
     if case.status != CaseStatus.CLOSED:
@@ -359,6 +364,7 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
         "steps": _steps(case),
         "violence_types": [_label(ViolenceType, code) for code in case.violence_types],
         "place": _label(Place, case.place),
+        "incident_day": cs.incident_day(case),
         "reports": [
             (link.report, _report_url(link.report) if access.identities else None, _report_violence(link.report))
             for link in page.case_reports
@@ -447,6 +453,22 @@ def assess(request, uuid):
         return _("The assessment has been recorded.")
 
     return _act(request, uuid, "assessment", StructuredAssessmentForm, run)
+
+
+@case_action
+def record_simfoni(request, uuid):
+    def run(case, form):
+        data = form.cleaned_data
+        cs.case_update_simfoni(
+            case=case,
+            occurred_on=data["occurred_on"],
+            simfoni_number=data["simfoni_number"],
+            expected_version=data["version"],
+            acting_user=request.user,
+        )
+        return _("The date of the incident and the SIMFONI-PPA number have been saved.")
+
+    return _act(request, uuid, "simfoni", SimfoniForm, run)
 
 
 @case_action

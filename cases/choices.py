@@ -56,6 +56,8 @@ class ServiceType(models.TextChoices):
     PENAMPUNGAN_SEMENTARA = "penampungan_sementara", _("Temporary shelter")
     MEDIASI = "mediasi", _("Mediation")
     PENDAMPINGAN_KORBAN = "pendampingan_korban", _("Victim accompaniment")
+    LAYANAN_PSIKOLOGIS = "layanan_psikologis", _("Psychological service")
+    PENDAMPINGAN_TOKOH_AGAMA = "pendampingan_tokoh_agama", _("Accompaniment by a religious leader")
 
 
 class ServiceStatus(models.TextChoices):
@@ -79,6 +81,7 @@ class ProviderKind(models.TextChoices):
     SCHOOL = "sekolah", _("School")
     SOCIAL_SERVICE = "dinas_sosial", _("Social services")
     UPTD_PPA = "uptd_ppa", _("Another UPTD PPA")
+    RELIGIOUS_LEADER = "tokoh_agama", _("Religious leader or organisation")
     OTHER = "lainnya", _("Other")
 
 
@@ -89,6 +92,7 @@ class PerpetratorRelation(models.TextChoices):
     GURU = "guru", _("Teacher")
     TETANGGA = "tetangga", _("Neighbour")
     MAJIKAN = "majikan", _("Employer")
+    SUAMI_ISTRI = "suami_istri", _("Husband or wife")
     REKAN_KERJA = "rekan_kerja", _("Co-worker")
     TIDAK_DIKENAL = "tidak_dikenal", _("A stranger")
     LAINNYA = "lainnya", _("Someone else")

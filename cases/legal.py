@@ -27,7 +27,7 @@ from accounts.models import User
 from core.audit import audit_log
 from core.errors import DomainError, input_values, raise_first
 from core.wording import duration_in_words
-from reports.choices import ViolenceType
+from reports.choices import SEXUAL_VIOLENCE_TYPES
 from reports.models import Report
 
 from .audit import CaseAction
@@ -53,7 +53,10 @@ def police_due_at(received_at: datetime) -> datetime:
 def tpks_case() -> Q:
     """A TPKS Pasal 41 case, as a condition on `Case`: sexual violence among its forms of
     violence, or a legal record that carries the deadline. `case_is_sexual_violence` for one case."""
-    return Q(violence_types__contains=[ViolenceType.SEKSUAL]) | Q(legal__police_due_at__isnull=False)
+    sexual = Q()
+    for kind in sorted(SEXUAL_VIOLENCE_TYPES):
+        sexual |= Q(violence_types__contains=[kind])
+    return sexual | Q(legal__police_due_at__isnull=False)
 
 
 def police_handover_states(*, now: datetime) -> dict[str, Q]:
@@ -72,7 +75,7 @@ def police_handover_states(*, now: datetime) -> dict[str, Q]:
 
 
 def is_sexual_violence(violence_types: Iterable[str]) -> bool:
-    return ViolenceType.SEKSUAL in set(violence_types)
+    return not SEXUAL_VIOLENCE_TYPES.isdisjoint(violence_types)
 
 
 def report_is_sexual_violence(report: Report) -> bool:

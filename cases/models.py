@@ -84,6 +84,14 @@ class Case(models.Model):
         verbose_name=_("second officer"),
     )
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
+    # The date of the incident, apart from the date the complaint was registered (`opened_at`, or
+    # the first report's `received_at`): SIMFONI-PPA records both, and a victim's age is her age on
+    # this day. From the first report when the case is opened; the officer may correct it.
+    occurred_on = models.DateField(_("date of the incident"), null=True, blank=True)
+    # The number SIMFONI-PPA gave this case when it was entered there, so the two systems can be
+    # reconciled; and when the case was first in a SIMFONI-PPA export ("new since the last export").
+    simfoni_number = models.CharField(_("SIMFONI-PPA registration number"), max_length=64, blank=True)
+    simfoni_exported_at = models.DateTimeField(_("first exported to SIMFONI-PPA"), null=True, blank=True)
     closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
     closure_explanation = EncryptedTextField(_("closure explanation"), blank=True)
     # Closing with high risk, a low recovery score or an open legal process needs the supervisor's
@@ -110,6 +118,9 @@ class Case(models.Model):
             models.CheckConstraint(condition=blank_or_in("risk_level", RiskLevel), name="case_risk_known"),
             models.CheckConstraint(
                 condition=~models.Q(assigned_officer=models.F("second_officer")), name="case_two_different_officers"
+            ),
+            models.UniqueConstraint(
+                fields=["simfoni_number"], condition=~models.Q(simfoni_number=""), name="case_simfoni_number_unique"
             ),
             models.CheckConstraint(
                 condition=~models.Q(status=CaseStatus.CLOSED)

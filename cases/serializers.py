@@ -237,6 +237,10 @@ class CaseDetailSerializer(WithoutIdentitiesMixin, CaseListItemSerializer):
     identifying_fields = (*fields.identifying_fields(Case), "children", "notes")
 
     can_edit = serializers.SerializerMethodField(help_text="Whether you may change this case.")
+    occurred_on = serializers.DateField(
+        allow_null=True, help_text="The date of the incident (the children's ages at the incident count from it)."
+    )
+    simfoni_number = serializers.CharField(help_text="The SIMFONI-PPA registration number; blank if not entered yet.")
     needs = serializers.CharField(required=False, help_text="Only for officers and supervisors.")
     closure_reason = serializers.ChoiceField(ClosureReason.choices, allow_blank=True)
     closure_explanation = serializers.CharField(required=False, help_text="Only for officers and supervisors.")

@@ -2,11 +2,11 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,8 @@ from reports.models import Report
 from reports.services import report_message_add, require_triage
 
 from . import legal
+from .access import visible_references
+from .ages import age_on
 from .audit import CaseAction
 from .choices import (
     FINISHED_SERVICE_STATUSES,
@@ -167,9 +169,7 @@ def _age_at_incident(report: Report) -> int | None:
         return None
     if report.occurred_on is None:
         return report.child_age
-    received = timezone.localdate(report.received_at)
-    occurred = report.occurred_on
-    years = received.year - occurred.year - ((received.month, received.day) < (occurred.month, occurred.day))
+    years = age_on(report.occurred_on, timezone.localdate(report.received_at))
     return max(report.child_age - max(years, 0), 0)
 
 
@@ -216,6 +216,7 @@ def case_open(*, report: Report, officer: User, acting_user: User, kelurahan: Ke
         reference=_next_reference(timezone.localdate().year),
         violence_types=sorted(report.violence_types.values_list("violence_type", flat=True)),
         place=report.place,
+        occurred_on=report.occurred_on,
         kelurahan=kelurahan,
         rt=report.rt,
         assigned_officer=officer,
@@ -311,6 +312,33 @@ def child_possible_duplicates(*, name: str, birth_date: date | None, age: int | 
     return list(found)
 
 
+def incident_day(case: Case) -> date:
+    """The day a victim's age is counted on: the incident's, else the day the case was registered."""
+    return case.occurred_on or timezone.localdate(case.opened_at)
+
+
+def _ages_from_birth_date(case: Case, data: ChildInput) -> ChildInput:
+    """With a date of birth, the ages nobody typed are worked out from it (today's age, and the age
+    at the incident), so a child recorded with only a date of birth is counted in her age band."""
+    if not data.birth_date:
+        return data
+    age = data.age if data.age is not None else age_on(data.birth_date, timezone.localdate())
+    at_incident = data.age_at_incident
+    if at_incident is None:
+        at_incident = age_on(data.birth_date, incident_day(case))
+        if not 0 <= at_incident <= CHILD_AGE_MAX:
+            raise DomainError(
+                _(
+                    "By this date of birth the child was %(age)d at the incident: "
+                    "the agency serves violence against children."
+                )
+                % {"age": at_incident},
+                code="invalid",
+                field="birth_date",
+            )
+    return replace(data, age=age, age_at_incident=at_incident)
+
+
 @transaction.atomic
 def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[Child, list[Case]]:
     """Add a child; also returns the other cases that may hold the same child. Callers show
@@ -320,6 +348,9 @@ def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[
     name = data.name.strip()
     if not name:
         raise DomainError(_("Give the child's name."), code="invalid", field="name")
+    if data.birth_date and data.birth_date > timezone.localdate():
+        raise DomainError(_("The date cannot be in the future."), code="invalid", field="birth_date")
+    data = _ages_from_birth_date(case, data)
     if data.age is not None and not 0 <= data.age <= MAX_AGE:
         raise DomainError(_("Give an age from 0 to %(max)d.") % {"max": MAX_AGE}, code="invalid", field="age")
     if data.age_at_incident is not None and not 0 <= data.age_at_incident <= CHILD_AGE_MAX:
@@ -338,8 +369,6 @@ def case_add_child(*, case: Case, data: ChildInput, acting_user: User) -> tuple[
             code="invalid",
             field="age_at_incident",
         )
-    if data.birth_date and data.birth_date > timezone.localdate():
-        raise DomainError(_("The date cannot be in the future."), code="invalid", field="birth_date")
     birth_year = (
         data.birth_date.year
         if data.birth_date
@@ -433,6 +462,55 @@ def case_record_assessment(
     case.risk_level, case.needs, case.status = risk_level, needs.strip(), CaseStatus.ASSESSMENT
     case.save(update_fields=["risk_level", "needs", "status"])
     audit_log(actor=acting_user, action=CaseAction.ASSESSED, target=case, data={"risk_level": risk_level})
+    return case
+
+
+SIMFONI_NUMBER_MAX_LENGTH = Case._meta.get_field("simfoni_number").max_length
+
+
+def _simfoni_number_taken(number: str, *, case: Case, acting_user: User) -> DomainError:
+    """Naming the case that holds the number only to someone who may open it."""
+    holder = Case.objects.exclude(pk=case.pk).filter(simfoni_number=number).only("pk", "reference").first()
+    references, _hidden = visible_references(acting_user, [holder] if holder else [])
+    if references:
+        message = _("This SIMFONI-PPA number is already used by case %(reference)s.") % {"reference": references[0]}
+    else:
+        message = _("This SIMFONI-PPA number is already used by another case.")
+    return DomainError(message, code="simfoni_number_taken", field="simfoni_number")
+
+
+@transaction.atomic
+def case_update_simfoni(
+    *, case: Case, occurred_on: date | None, simfoni_number: str, expected_version: int, acting_user: User
+) -> Case:
+    """Record the date of the incident and the number SIMFONI-PPA gave the case (blank: not entered
+    there yet). The children's ages are not recomputed: an officer corrects those one by one."""
+    _require_case_worker(acting_user)
+    number = simfoni_number.strip()
+    if occurred_on and occurred_on > timezone.localdate():
+        raise DomainError(_("The date cannot be in the future."), code="invalid", field="occurred_on")
+    if len(number) > SIMFONI_NUMBER_MAX_LENGTH:
+        raise DomainError(
+            _("Give at most %(max)d characters.") % {"max": SIMFONI_NUMBER_MAX_LENGTH},
+            code="invalid",
+            field="simfoni_number",
+        )
+    if number and Case.objects.exclude(pk=case.pk).filter(simfoni_number=number).exists():
+        raise _simfoni_number_taken(number, case=case, acting_user=acting_user)
+    case = _claim(case, expected_version)
+    before = {"occurred_on": case.occurred_on, "simfoni_number": case.simfoni_number}
+    case.occurred_on, case.simfoni_number = occurred_on, number
+    try:
+        with transaction.atomic():
+            case.save(update_fields=["occurred_on", "simfoni_number"])
+    except IntegrityError as exc:  # taken at the same moment by another edit: case_simfoni_number_unique
+        raise _simfoni_number_taken(number, case=case, acting_user=acting_user) from exc
+    changed = {
+        name: (value.isoformat() if isinstance(value, date) else value)
+        for name, value in (("occurred_on", occurred_on), ("simfoni_number", number))
+        if before[name] != value
+    }
+    audit_log(actor=acting_user, action=CaseAction.SIMFONI_UPDATED, target=case, data=changed)
     return case
 
 

@@ -17,6 +17,13 @@
 - Response time is `acknowledged_at - received_at` of acknowledged reports.
 - Outside the agency no count from 1 to 4 is shown: it is shown as "<5".
 
+KLA evidence (cluster V, staff only; dashboard.staff_views.kla reads the dashboard's own figures above):
+
+- SIMFONI-PPA recording: of the cases opened in the period, those with a `Case.simfoni_number` (registered
+  in SIMFONI-PPA) and those with a `Case.simfoni_exported_at` (held by a SIMFONI-PPA export).
+- Post-service monitoring: the cases opened in the period with at least one follow-up visit
+  (`cases.FollowUp`); follow-ups overdue as the dashboard's caseload (`CaseQuerySet.follow_up_overdue`).
+
 From case to justice (staff dashboard and exports only, never the public page):
 
 - Legal figures are about the cases opened in the period, in the state they are in now (as the
@@ -62,6 +69,7 @@ SIMFONI_VIOLENCE = {
     "lainnya": "lainnya",
     "perundungan": "psikis",
     "online": "lainnya",
+    "ksbe": "seksual",  # KSBE is sexual violence (UU 12/2022 TPKS Pasal 4(1)(i))
 }
 
 

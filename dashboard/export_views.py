@@ -1,6 +1,12 @@
 """Downloads of case data: the de-identified cases list, the same with identities (by explicit
-choice, for holders of Capability.EXPORT_IDENTITIES), and the SIMFONI-PPA list of child victims.
-dashboard.exports.cases_for_export refuses whoever may not have what they ask for."""
+choice, for holders of Capability.EXPORT_IDENTITIES), and the SIMFONI-PPA export (a sheet of child
+victims, "Korban", and one of perpetrators, "Pelaku": both in one XLSX workbook, or one CSV per
+sheet). dashboard.exports.cases_for_export refuses whoever may not have what they ask for.
+
+A SIMFONI-PPA download that holds the victims (the XLSX, or the "Korban" CSV) marks its cases
+exported (dashboard.services.simfoni_export_mark) before its rows are written: a case is "new since
+the last export" (ya) in the first such download and "tidak" in every later one. The "Pelaku" CSV
+marks nothing."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -16,10 +22,11 @@ from accounts.decorators import login_and_second_factor_required
 from core.audit import audit_log
 from core.widgets import DATE_WIDGET, PeriodRules
 
-from . import exports
+from . import exports, services, simfoni
 from .audit import DashboardAction
 
 IDENTITIES_FIELD = "include_identities"
+KORBAN, PELAKU = "korban", "pelaku"
 
 exporters_only = login_and_second_factor_required(capability=Capability.EXPORT)
 
@@ -29,7 +36,10 @@ class ExportForm(PeriodRules, forms.Form):
     end = forms.DateField(label=_("Cases opened until"), widget=DATE_WIDGET)
     kind = forms.ChoiceField(
         label=_("What"),
-        choices=[("cases", _("Cases, one row per case")), ("simfoni", _("SIMFONI-PPA, one row per child victim"))],
+        choices=[
+            ("cases", _("Cases, one row per case")),
+            ("simfoni", _("SIMFONI-PPA: child victims and perpetrators")),
+        ],
         widget=forms.RadioSelect,
         initial="cases",
     )
@@ -38,6 +48,20 @@ class ExportForm(PeriodRules, forms.Form):
         choices=[("csv", _("CSV")), ("xlsx", _("Excel (XLSX)"))],
         widget=forms.RadioSelect,
         initial="csv",
+    )
+    sheet = forms.ChoiceField(
+        label=_("SIMFONI-PPA sheet, for a CSV file"),
+        choices=[
+            (KORBAN, _("Victims (Korban), one row per child")),
+            (PELAKU, _("Perpetrators (Pelaku), one row each")),
+        ],
+        widget=forms.RadioSelect,
+        initial=KORBAN,
+        required=False,
+        help_text=_(
+            "A CSV file holds one sheet; the Excel file holds both. Only the victims sheet marks its cases "
+            'as exported (the column "Baru sejak ekspor terakhir").'
+        ),
     )
     include_identities = forms.BooleanField(
         label=_("Include identities (children's names, dates of birth, guardian contacts)"),
@@ -64,16 +88,22 @@ class ExportForm(PeriodRules, forms.Form):
 
 def _defaults() -> dict:
     today = timezone.localdate()
-    return {"start": today.replace(month=1, day=1), "end": today, "kind": "cases", "format": "csv"}
+    return {"start": today.replace(month=1, day=1), "end": today, "kind": "cases", "format": "csv", "sheet": KORBAN}
 
 
 def _bound_form(request) -> ExportForm:
-    """The query, with a missing value meaning its default (this year, cases, CSV)."""
+    """The query, with a missing value meaning its default (this year, cases, CSV, the victims sheet)."""
     data = request.GET.copy()
     for name, value in _defaults().items():
         if not data.get(name):
             data[name] = value.isoformat() if hasattr(value, "isoformat") else value
     return ExportForm(data, allow_identities=user_can(request.user, Capability.EXPORT_IDENTITIES))
+
+
+def _rows_count(cases, *, kind: str, sheet: str | None) -> int:
+    if kind == "cases":
+        return cases.count()
+    return exports.perpetrators_count(cases) if sheet == PELAKU else exports.children_count(cases)
 
 
 @exporters_only
@@ -98,25 +128,35 @@ def download(request):
     identities = form.cleaned_data[IDENTITIES_FIELD]
 
     cases = exports.cases_for_export(user=request.user, period=period, identities=identities)
+    sheet = (form.cleaned_data["sheet"] or KORBAN) if kind == "simfoni" and file_format == "csv" else None
     filters = {
         "kind": kind,
         "format": file_format,
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "identities": identities,
-        "rows": cases.count() if kind == "cases" else exports.children_count(cases),
+        "rows": _rows_count(cases, kind=kind, sheet=sheet),
     }
+    if sheet:
+        filters["sheet"] = sheet
     audit_log(actor=request.user, action=DashboardAction.EXPORTED, data=filters)
     if identities:
         audit_log(actor=request.user, action=DashboardAction.EXPORTED_IDENTITIES, data=filters)
 
+    today = timezone.localdate().isoformat()
     if kind == "simfoni":
-        name, sheet, header = "simfoni-ppa", "SIMFONI-PPA", exports.SIMFONI_HEADER
-        rows = exports.simfoni_rows(cases)
-    else:
-        name, sheet, header = "kasus", gettext("Cases"), exports.case_header(identities=identities)
-        rows = exports.case_rows(cases, identities=identities)
-    filename = f"{name}-{timezone.localdate().isoformat()}.{file_format}"
+        new_cases = (
+            frozenset()
+            if sheet == PELAKU
+            else services.simfoni_export_mark(cases=cases, now=timezone.now(), acting_user=request.user)
+        )
+        victims = (simfoni.VICTIM_SHEET, simfoni.VICTIM_HEADER, exports.simfoni_rows(cases, new_cases=new_cases))
+        perpetrators = (simfoni.PERPETRATOR_SHEET, simfoni.PERPETRATOR_HEADER, exports.simfoni_perpetrator_rows(cases))
+        if file_format == "xlsx":
+            return exports.xlsx_response(f"simfoni-ppa-{today}.xlsx", [victims, perpetrators])
+        _title, header, rows = perpetrators if sheet == PELAKU else victims
+        return exports.csv_response(f"simfoni-ppa-{sheet}-{today}.csv", header, rows)
+    header, rows = exports.case_header(identities=identities), exports.case_rows(cases, identities=identities)
     if file_format == "xlsx":
-        return exports.xlsx_response(filename, sheet, header, rows)
-    return exports.csv_response(filename, header, rows)
+        return exports.xlsx_response(f"kasus-{today}.xlsx", [(gettext("Cases"), header, rows)])
+    return exports.csv_response(f"kasus-{today}.csv", header, rows)

@@ -2,11 +2,12 @@
 
 Counting follows dashboard.definitions: a case belongs to the local day of `opened_at`, a
 child victim is a `cases.Child` row, forms of violence map to SIMFONI-PPA with SIMFONI_VIOLENCE.
+The SIMFONI-PPA export writes the national labels of dashboard.simfoni, never the product's codes.
 """
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
@@ -35,39 +36,12 @@ from core.periods import Period
 from core.spreadsheets import neutralise
 from reports.choices import Channel, Place, ViolenceType
 
-from .definitions import SIMFONI_VIOLENCE, age_band, police_handover_answer, victim_age
+from . import simfoni
+from .definitions import age_band, police_handover_answer, victim_age
+from .staff_selectors import SERVED_STATUSES
 
 CHUNK_SIZE = 1000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The SIMFONI-PPA column names are the national format: always Indonesian, whatever the page language.
-SIMFONI_HEADER = [
-    "No. registrasi",
-    "Tanggal registrasi",
-    "Kecamatan",
-    "Kelurahan",
-    "Tempat kejadian",
-    "Bentuk kekerasan",
-    "Usia",
-    "Jenis kelamin",
-    "Pendidikan",
-    "Disabilitas",
-    "Hubungan pelaku",
-    "Layanan",
-    "Sumber pengaduan",
-    "Usia saat kejadian",
-    "Jenis kelamin pelaku",
-    "Usia pelaku",
-    "Jumlah pelaku anak (ABH)",
-    "Tahap proses hukum",
-    "Tanggal laporan polisi",
-    "Diteruskan ke polisi dalam 3x24 jam",
-    "Jumlah rujukan",
-    "Rujukan terbuka",
-]
-SIMFONI_UNKNOWN = "tidak diketahui"
-SIMFONI_DISABILITY = {True: "ya", False: "tidak", None: SIMFONI_UNKNOWN}
-# definitions.police_handover_answer in the national format; NOT_APPLICABLE where TPKS Pasal 41 does not apply (yet).
-SIMFONI_POLICE_HANDOVER = {"yes": "ya", "no": "tidak", "waived": "dikecualikan"}
 NOT_APPLICABLE = "—"
 
 
@@ -119,10 +93,15 @@ def cases_for_export(*, user: User, period: Period, identities: bool) -> QuerySe
         .prefetch_related(
             Prefetch("children", queryset=children),
             Prefetch(
-                "perpetrators", queryset=Perpetrator.objects.only("pk", "case_id", "relation", "sex", "age", "is_child")
+                "perpetrators",
+                queryset=Perpetrator.objects.only(
+                    "pk", "case_id", "relation", "sex", "age", "is_child", "lives_with_child"
+                ),
             ),
             Prefetch("referrals", queryset=Referral.objects.only("pk", "case_id", "status")),
-            Prefetch("services", queryset=CaseService.objects.only("pk", "case_id", "service_type", "planned_on")),
+            Prefetch(
+                "services", queryset=CaseService.objects.only("pk", "case_id", "service_type", "status", "planned_on")
+            ),
             Prefetch(
                 "case_reports",
                 queryset=CaseReport.objects.select_related("report")
@@ -138,6 +117,10 @@ def children_count(cases: QuerySet[Case]) -> int:
     return Child.objects.filter(case__in=cases.values("pk")).count()
 
 
+def perpetrators_count(cases: QuerySet[Case]) -> int:
+    return Perpetrator.objects.filter(case__in=cases.values("pk")).count()
+
+
 # --- the cases export ---------------------------------------------------------------------------------
 
 
@@ -147,7 +130,10 @@ def case_header(*, identities: bool) -> list[str]:
         gettext("Status"),
         gettext("Opened"),
         gettext("Closed"),
+        gettext("Date of the incident"),
+        gettext("Kecamatan code"),
         gettext("Kecamatan"),
+        gettext("Kelurahan code"),
         gettext("Kelurahan"),
         gettext("RT"),
         gettext("Place"),
@@ -201,7 +187,10 @@ def case_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list]:
             _label(CaseStatus, case.status),
             _local_date(case.opened_at),
             _local_date(case.closed_at) or "",
+            case.occurred_on or "",
+            case.kelurahan.kecamatan.code,
             case.kelurahan.kecamatan.name,
+            case.kelurahan.code,
             case.kelurahan.name,
             case.rt.label if case.rt else "",
             _label(Place, case.place) if case.place else "",
@@ -236,44 +225,85 @@ def case_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list]:
 # --- the SIMFONI-PPA export ---------------------------------------------------------------------------
 
 
-def simfoni_rows(cases: QuerySet[Case]) -> Iterator[list]:
-    """One row per child victim, in SIMFONI-PPA codes. Never identities."""
+def registered_on(case: Case) -> date:
+    """The local day the complaint was registered: the first report's arrival, else the case's opening
+    (a case is opened only from a report, so the fallback is for a case whose reports were removed)."""
+    links = list(case.case_reports.all())
+    return _local_date(links[0].report.received_at if links else case.opened_at)
+
+
+def _given_services(case: Case) -> list[str]:
+    """The services given: in progress or done (definitions: a child is "served"), first planned first."""
+    return _distinct(s.service_type for s in case.services.all() if s.status in SERVED_STATUSES)
+
+
+def _yes_no(value: bool | None) -> str:
+    return simfoni.DISABILITY[value]
+
+
+def simfoni_rows(cases: QuerySet[Case], *, new_cases: Collection[int] = frozenset()) -> Iterator[list]:
+    """The "Korban" sheet: one row per child victim, in the national labels (dashboard.simfoni).
+    `new_cases` are the ids of the cases this download is the first to hold. Never identities."""
     for case in cases.iterator(chunk_size=CHUNK_SIZE):
         perpetrators, referrals, open_referrals = _justice(case)
-        justice = [
-            _joined(p.sex or SIMFONI_UNKNOWN for p in perpetrators),
-            _joined(SIMFONI_UNKNOWN if p.age is None else p.age for p in perpetrators),
+        kelurahan = case.kelurahan
+        shared = [
+            simfoni.label(simfoni.PLACE, case.place),
+            simfoni.label(simfoni.PLACE_DETAIL, case.place),
+            _joined(_distinct(simfoni.violence_label(code) for code in case.violence_types)),
+            _joined(_distinct(simfoni.label(simfoni.PERPETRATOR_RELATION, p.relation) for p in perpetrators)),
+            _joined(simfoni.label(simfoni.SERVICE, code) for code in _given_services(case)),
+            _joined(simfoni.label(simfoni.CHANNEL, channel) for channel in case_channels(case)),
+            _joined(simfoni.label(simfoni.PERPETRATOR_SEX, p.sex) or simfoni.UNKNOWN for p in perpetrators),
+            _joined(simfoni.UNKNOWN if p.age is None else p.age for p in perpetrators),
             sum(p.is_child is True for p in perpetrators),
-            case.legal_stage or "",
+            simfoni.label(simfoni.LEGAL_STAGE, case.legal_stage),
             case.police_reported_on or "",
-            SIMFONI_POLICE_HANDOVER.get(case.police_handover, NOT_APPLICABLE),
+            simfoni.POLICE_HANDOVER.get(case.police_handover, simfoni.NOT_APPLICABLE),
             referrals,
             open_referrals,
         ]
-        shared = {
-            "violence": _joined(_distinct(SIMFONI_VIOLENCE.get(code, "lainnya") for code in case.violence_types)),
-            "relations": _joined(_distinct(p.relation for p in case.perpetrators.all())),
-            "services": _joined(_distinct(s.service_type for s in case.services.all())),
-            "channels": _joined(case_channels(case)),
-        }
+        head = [
+            case.reference,
+            case.simfoni_number,
+            simfoni.YES if case.pk in new_cases else simfoni.NO,
+            registered_on(case),
+            case.occurred_on or "",
+        ]
         for child in case.children.all():
             band = _victim_band(child)
             yield [
+                *head,
+                simfoni.UNKNOWN if child.age_at_incident is None else child.age_at_incident,
+                simfoni.UNKNOWN if band == "unknown" else band,
+                simfoni.label(simfoni.SEX, child.sex) or simfoni.UNKNOWN,
+                simfoni.label(simfoni.EDUCATION, child.education),
+                _yes_no(child.disability),
+                kelurahan.kecamatan.code,
+                kelurahan.kecamatan.name,
+                kelurahan.code,
+                kelurahan.name,
+                *shared,
+            ]
+
+
+def simfoni_perpetrator_rows(cases: QuerySet[Case]) -> Iterator[list]:
+    """The "Pelaku" sheet: one row per perpetrator, in the national labels. Never identities (no
+    description: it is not even loaded)."""
+    for case in cases.iterator(chunk_size=CHUNK_SIZE):
+        kelurahan = case.kelurahan
+        for perpetrator in case.perpetrators.all():
+            yield [
                 case.reference,
-                _local_date(case.opened_at),
-                case.kelurahan.kecamatan.name,
-                case.kelurahan.name,
-                case.place,
-                shared["violence"],
-                SIMFONI_UNKNOWN if band == "unknown" else band,
-                child.sex,
-                child.education,
-                SIMFONI_DISABILITY[child.disability],
-                shared["relations"],
-                shared["services"],
-                shared["channels"],
-                SIMFONI_UNKNOWN if child.age_at_incident is None else child.age_at_incident,
-                *justice,
+                case.simfoni_number,
+                simfoni.label(simfoni.PERPETRATOR_SEX, perpetrator.sex) or simfoni.UNKNOWN,
+                simfoni.UNKNOWN if perpetrator.age is None else perpetrator.age,
+                simfoni.CHILD_PERPETRATOR[perpetrator.is_child],
+                simfoni.label(simfoni.PERPETRATOR_RELATION, perpetrator.relation),
+                simfoni.LIVES_WITH_CHILD[perpetrator.lives_with_child],
+                kelurahan.kecamatan.code,
+                kelurahan.code,
+                case.occurred_on or "",
             ]
 
 
@@ -313,12 +343,14 @@ def _xlsx_value(value):
     return value
 
 
-def xlsx_response(filename: str, sheet_title: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
+def xlsx_response(filename: str, sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> HttpResponse:
+    """One workbook with a sheet per (title, header, rows)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    sheet.append([_xlsx_value(value) for value in header])
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append([_xlsx_value(value) for value in header])
+        for row in rows:
+            sheet.append([_xlsx_value(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), filename)

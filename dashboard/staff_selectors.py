@@ -46,7 +46,7 @@ from cases.choices import (
     ServiceType,
 )
 from cases.legal import police_handover_states, tpks_case
-from cases.models import Case, CaseService, CaseTransfer, Child, LegalRecord, Perpetrator, Referral
+from cases.models import Case, CaseService, CaseTransfer, Child, FollowUp, LegalRecord, Perpetrator, Referral
 from cases.referral_selectors import referrals_unanswered
 from core.periods import Period, last_twelve_months
 from outreach.access import groups_for
@@ -784,4 +784,31 @@ def dashboard(*, user: User, period: Period, kecamatan: Kecamatan | None = None,
         workload=workload(period=period, kecamatan=kecamatan, today=today),
         outreach=outreach_summary(user=user, period=period, kecamatan=kecamatan, today=today),
         justice=justice_summary(period=period, kecamatan=kecamatan, now=now),
+    )
+
+
+# --- 8. KLA evidence ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KlaCaseRecords:
+    """What the KLA evidence adds to the dashboard's figures about the period's cases (definitions:
+    SIMFONI-PPA recording, post-service monitoring); their number is the dashboard's `profile.cases`."""
+
+    simfoni_numbered: int
+    simfoni_exported: int
+    followed_up: int
+
+
+def kla_case_records(*, period: Period, kecamatan: Kecamatan | None = None) -> KlaCaseRecords:
+    """The period's cases with a SIMFONI-PPA number, in a SIMFONI-PPA export, with a follow-up visit. 1 query."""
+    figures = cases_opened(period=period, kecamatan=kecamatan).aggregate(
+        numbered=Count("pk", filter=~Q(simfoni_number="")),
+        exported=Count("pk", filter=Q(simfoni_exported_at__isnull=False)),
+        followed_up=Count("pk", filter=Exists(FollowUp.objects.filter(case=OuterRef("pk")))),
+    )
+    return KlaCaseRecords(
+        simfoni_numbered=figures["numbered"],
+        simfoni_exported=figures["exported"],
+        followed_up=figures["followed_up"],
     )

@@ -6,4 +6,5 @@ app_name = "dashboard_staff"
 
 urlpatterns = [
     path("", staff_views.index, name="index"),
+    path("kla/", staff_views.kla, name="kla"),
 ]

@@ -1,5 +1,7 @@
 """The outreach API: RT volunteers log sessions, child-care groups and Forum Anak activities in
-their own RTs; agency readers (officer, supervisor, head) read them all.
+their own RTs; agency readers (officer, supervisor, head) read them all. The agency
+(RECORD_AGENCY_OUTREACH) logs Forum Anak activities of the city, a kecamatan or a kelurahan, and
+registers partner organisations and their activities.
 
 Every object is loaded through outreach.access and every write goes through outreach.services;
 the serializers only check types and ranges, then ask the service's `*_input_errors` for the
@@ -19,21 +21,33 @@ from rest_framework.views import APIView
 
 from accounts.capabilities import Capability, user_can
 from accounts.permissions import HasCapability
-from areas.models import RT
-from core.api import ERRORS_400, MISSING_404, PAGE_404, FlatListField
+from areas.models import RT, Kecamatan, Kelurahan
+from core.api import ERRORS_400, MISSING_404, PAGE_404, FlatListField, paginated
 
 from . import services
 from .access import (
     access_group,
+    access_partner,
     access_session,
     forum_activities_for,
     groups_for,
+    partners_for,
     session_editable,
     sessions_for,
     volunteer_rts,
 )
-from .choices import COUNT_MAX, DURATION_MAX_MINUTES, LONG_TEXT, SHORT_TEXT, Topic
+from .choices import (
+    COUNT_MAX,
+    DURATION_MAX_MINUTES,
+    LONG_TEXT,
+    SHORT_TEXT,
+    ForumLevel,
+    PartnerActivityKind,
+    PartnerKind,
+    Topic,
+)
 from .models import OutreachPhoto
+from .selectors import partner_activities
 
 DENIED_403 = OpenApiResponse(description="Not logged in, second factor not given, or a role without access.")
 
@@ -50,6 +64,23 @@ class OutreachAPIView(APIView):
         HasCapability.of(Capability.LOG_OUTREACH) | HasCapability.of(Capability.READ_OUTREACH),
         VolunteersWrite,
     ]
+
+
+class ForumWrite(BasePermission):
+    """Readers read; volunteers and the agency log Forum Anak activities (the service says where)."""
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or any(
+            user_can(request.user, capability)
+            for capability in (Capability.LOG_OUTREACH, Capability.RECORD_AGENCY_OUTREACH)
+        )
+
+
+class AgencyWrites(BasePermission):
+    """Readers read; only the agency registers partners and their activities."""
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or user_can(request.user, Capability.RECORD_AGENCY_OUTREACH)
 
 
 class OutreachListAPIView(OutreachAPIView):
@@ -244,13 +275,64 @@ class GroupOutputSerializer(PlacedOutputSerializer):
 
 
 @extend_schema_serializer(component_name="OutreachForumActivity")
-class ForumActivityOutputSerializer(PlacedOutputSerializer):
+class ForumActivityOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    level = serializers.ChoiceField(ForumLevel.choices)
+    place = serializers.CharField(
+        source="place_label", help_text='Where it happened, e.g. "Kota Balikpapan", "Kecamatan Balikpapan Timur".'
+    )
+    kecamatan_id = serializers.IntegerField(allow_null=True, help_text="The kecamatan's id (kecamatan level only).")
+    kelurahan_id = serializers.IntegerField(allow_null=True, help_text="The kelurahan's id (kelurahan level only).")
+    rt = serializers.IntegerField(source="rt_id", allow_null=True, help_text="The RT's id (RT level only).")
+    rt_label = serializers.SerializerMethodField(help_text='e.g. "RT 001, Gunung Samarinda" (RT level only).')
+    kelurahan = serializers.SerializerMethodField(help_text="The kelurahan's name (kelurahan and RT level).")
+    kecamatan = serializers.SerializerMethodField(help_text="The kecamatan's name (every level but the city).")
     held_on = serializers.DateField()
     title = serializers.CharField()
     children = serializers.IntegerField()
     topics = topics_field()
     other_topic = serializers.CharField()
     suggestions = serializers.CharField()
+    logged_at = serializers.DateTimeField()
+
+    def get_rt_label(self, activity) -> str | None:
+        return str(activity.rt) if activity.rt_id else None
+
+    def get_kelurahan(self, activity) -> str | None:
+        kelurahan = activity.kelurahan or (activity.rt.kelurahan if activity.rt_id else None)
+        return kelurahan.name if kelurahan else None
+
+    def get_kecamatan(self, activity) -> str | None:
+        kecamatan = (
+            activity.kecamatan
+            or (activity.kelurahan.kecamatan if activity.kelurahan_id else None)
+            or (activity.rt.kelurahan.kecamatan if activity.rt_id else None)
+        )
+        return kecamatan.name if kecamatan else None
+
+
+@extend_schema_serializer(component_name="OutreachPartner")
+class PartnerOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(PartnerKind.choices)
+    contact_person = serializers.CharField(help_text="Name and phone number (agency readers only).")
+    agreement = serializers.CharField(help_text="MoU/PKS number, if any.")
+    active = serializers.BooleanField()
+    activity_count = serializers.IntegerField(help_text="How many activities it has logged, ever.")
+    registered_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="OutreachPartnerActivity")
+class PartnerActivityOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    held_on = serializers.DateField()
+    kind = serializers.ChoiceField(PartnerActivityKind.choices)
+    title = serializers.CharField()
+    kecamatan_id = serializers.IntegerField(allow_null=True, help_text="The kecamatan's id; null for the whole city.")
+    kecamatan = serializers.CharField(source="kecamatan.name", allow_null=True, default=None)
+    children_reached = serializers.IntegerField()
+    notes = serializers.CharField()
     logged_at = serializers.DateTimeField()
 
 
@@ -440,12 +522,42 @@ class GroupDetailAPI(OutreachAPIView):
 
 
 class ForumActivityListLogAPI(OutreachListAPIView):
+    permission_classes = [OutreachAPIView.permission_classes[0], ForumWrite]
+
     @extend_schema_serializer(component_name="OutreachForumActivityInput")
     class InputSerializer(ServiceInputSerializer):
         input_class = services.ForumActivityInput
         input_errors = staticmethod(services.forum_activity_input_errors)
 
-        rt = rt_field()
+        level = serializers.ChoiceField(
+            ForumLevel.choices,
+            required=False,
+            default=ForumLevel.RT,
+            help_text="Where the Forum Anak met: kota (Forum Anak Kota Balikpapan, no place), kecamatan, "
+            "kelurahan or rt; give exactly that level's place. Volunteers: rt (their own RTs) or kelurahan "
+            "(of their RTs); the agency: kota, kecamatan or kelurahan.",
+        )
+        kecamatan = serializers.PrimaryKeyRelatedField(
+            queryset=Kecamatan.objects.all(),
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="The kecamatan's id: for a kecamatan-level activity only.",
+        )
+        kelurahan = serializers.PrimaryKeyRelatedField(
+            queryset=Kelurahan.objects.select_related("kecamatan"),
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="The kelurahan's id: for a kelurahan-level activity only.",
+        )
+        rt = serializers.PrimaryKeyRelatedField(
+            queryset=RT.objects.select_related("kelurahan__kecamatan"),
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="The RT's id: for an RT-level activity only, one of your own RTs.",
+        )
         held_on = serializers.DateField()
         title = serializers.CharField(max_length=SHORT_TEXT, allow_blank=True)
         children = count_field(required=False, default=0)
@@ -453,21 +565,32 @@ class ForumActivityListLogAPI(OutreachListAPIView):
         other_topic = optional_text()
         suggestions = optional_text(LONG_TEXT)
 
+    class FilterSerializer(DateRangeFilterSerializer):
+        level = serializers.ChoiceField(ForumLevel.choices, required=False, help_text="Only this level.")
+
+        def apply(self, queryset):
+            queryset = super().apply(queryset)
+            if "level" in self.validated_data:
+                queryset = queryset.filter(level=self.validated_data["level"])
+            return queryset
+
     @extend_schema(
         operation_id="outreach_forum_activity_list",
-        parameters=[DateRangeFilterSerializer],
+        parameters=[FilterSerializer],
         responses={200: ForumActivityOutputSerializer(many=True), 400: ERRORS_400, 403: DENIED_403, 404: PAGE_404},
         summary="Forum Anak activities you can see, newest first",
     )
     def get(self, request):
-        activities = filtered(request, forum_activities_for(request.user))
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        activities = filters.apply(forum_activities_for(request.user))
         return self.paginated(activities, ForumActivityOutputSerializer, {"request": request})
 
     @extend_schema(
         operation_id="outreach_forum_activity_log",
         request=InputSerializer,
         responses={201: ForumActivityOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
-        summary="Log a Forum Anak activity in one of your RTs (volunteers)",
+        summary="Log a Forum Anak activity at its level (volunteers: their RTs and kelurahan; the agency)",
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
@@ -475,4 +598,119 @@ class ForumActivityListLogAPI(OutreachListAPIView):
         activity = services.forum_activity_log(
             data=serializer.to_input(serializer.validated_data), acting_user=request.user
         )
+        activity = forum_activities_for(request.user).get(pk=activity.pk)
         return Response(ForumActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)
+
+
+# --- Partner organisations (the agency's) --------------------------------------------------------
+
+
+class PartnerAPIView(APIView):
+    permission_classes = [HasCapability.of(Capability.READ_OUTREACH), AgencyWrites]
+
+
+class PartnerListRegisterAPI(PartnerAPIView):
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
+    @extend_schema_serializer(component_name="OutreachPartnerInput")
+    class InputSerializer(ServiceInputSerializer):
+        input_class = services.PartnerInput
+        input_errors = staticmethod(services.partner_input_errors)
+
+        name = serializers.CharField(max_length=SHORT_TEXT, allow_blank=True)
+        kind = serializers.ChoiceField(PartnerKind.choices)
+        contact_person = optional_text()
+        agreement = optional_text()
+
+    @extend_schema(
+        operation_id="outreach_partner_list",
+        responses={200: PartnerOutputSerializer(many=True), 403: DENIED_403, 404: PAGE_404},
+        summary="Partner organisations (business, media, ...), by name",
+    )
+    def get(self, request):
+        return paginated(request, self, partners_for(request.user), PartnerOutputSerializer, {})
+
+    @extend_schema(
+        operation_id="outreach_partner_register",
+        request=InputSerializer,
+        responses={201: PartnerOutputSerializer, 400: ERRORS_400, 403: DENIED_403},
+        summary="Register a partner organisation (agency; code partner_exists for a name already known)",
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        partner = services.partner_register(
+            data=serializer.to_input(serializer.validated_data), acting_user=request.user
+        )
+        return Response(
+            PartnerOutputSerializer(access_partner(request.user, partner.uuid)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PartnerDetailAPI(PartnerAPIView):
+    @extend_schema(
+        operation_id="outreach_partner_detail",
+        responses={200: PartnerOutputSerializer, 403: DENIED_403, 404: MISSING_404},
+        summary="One partner organisation",
+    )
+    def get(self, request, uuid):
+        return Response(PartnerOutputSerializer(access_partner(request.user, uuid)).data)
+
+
+class PartnerDeactivateAPI(PartnerAPIView):
+    @extend_schema(
+        operation_id="outreach_partner_deactivate",
+        request=None,
+        responses={200: PartnerOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        summary="End a partnership: no more activities (code partner_inactive if it already ended)",
+    )
+    def post(self, request, uuid):
+        partner = access_partner(request.user, uuid)
+        services.partner_deactivate(partner=partner, acting_user=request.user)
+        return Response(PartnerOutputSerializer(access_partner(request.user, uuid)).data)
+
+
+class PartnerActivityListLogAPI(PartnerAPIView):
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
+    @extend_schema_serializer(component_name="OutreachPartnerActivityInput")
+    class InputSerializer(ServiceInputSerializer):
+        input_class = services.PartnerActivityInput
+        input_errors = staticmethod(services.partner_activity_input_errors)
+
+        held_on = serializers.DateField()
+        kind = serializers.ChoiceField(PartnerActivityKind.choices)
+        title = serializers.CharField(max_length=SHORT_TEXT, allow_blank=True)
+        kecamatan = serializers.PrimaryKeyRelatedField(
+            queryset=Kecamatan.objects.all(),
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="The kecamatan's id; leave out or null for the whole city.",
+        )
+        children_reached = count_field(required=False, default=0)
+        notes = optional_text(LONG_TEXT)
+
+    @extend_schema(
+        operation_id="outreach_partner_activity_list",
+        responses={200: PartnerActivityOutputSerializer(many=True), 403: DENIED_403, 404: MISSING_404},
+        summary="A partner's activities, newest first",
+    )
+    def get(self, request, uuid):
+        partner = access_partner(request.user, uuid)
+        return paginated(request, self, partner_activities(partner=partner), PartnerActivityOutputSerializer, {})
+
+    @extend_schema(
+        operation_id="outreach_partner_activity_log",
+        request=InputSerializer,
+        responses={201: PartnerActivityOutputSerializer, 400: ERRORS_400, 403: DENIED_403, 404: MISSING_404},
+        summary="Log a partner's activity (agency; code partner_inactive once the partnership ended)",
+    )
+    def post(self, request, uuid):
+        partner = access_partner(request.user, uuid)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        activity = services.partner_activity_log(
+            partner=partner, data=serializer.to_input(serializer.validated_data), acting_user=request.user
+        )
+        return Response(PartnerActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)

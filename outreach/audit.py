@@ -10,4 +10,7 @@ class OutreachAction(AuditAction):
     GROUP_REGISTERED = "outreach.group_registered"
     GROUP_UPDATED = "outreach.group_updated"
     FORUM_ACTIVITY_LOGGED = "outreach.forum_activity_logged"
+    PARTNER_REGISTERED = "outreach.partner_registered"
+    PARTNER_DEACTIVATED = "outreach.partner_deactivated"
+    PARTNER_ACTIVITY_LOGGED = "outreach.partner_activity_logged"
     EXPORTED = "outreach.exported"

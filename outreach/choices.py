@@ -13,6 +13,36 @@ class Topic(models.TextChoices):
     LAINNYA = "lainnya", _("Other")
 
 
+class ForumLevel(models.TextChoices):
+    """Forum Anak exists at every level (Permen PPPA 18/2019, now 3/2025), not only per RT."""
+
+    KOTA = "kota", _("City (Forum Anak Kota Balikpapan)")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    KELURAHAN = "kelurahan", _("Kelurahan")
+    RT = "rt", _("RT")
+
+
+class PartnerKind(models.TextChoices):
+    """KLA cluster V counts partnerships with business and media, among others."""
+
+    BUSINESS = "dunia_usaha", _("Business (dunia usaha)")
+    MEDIA = "media", _("Media")
+    COMMUNITY = "masyarakat", _("Community or non-governmental organisation")
+    RELIGIOUS = "keagamaan", _("Religious organisation")
+    UNIVERSITY = "perguruan_tinggi", _("University")
+    OTHER = "lainnya", _("Other")
+
+
+class PartnerActivityKind(models.TextChoices):
+    SOCIALISATION = "sosialisasi", _("Socialisation or campaign")
+    MEDIA_COVERAGE = "liputan", _("Media coverage")
+    SUPPORT = "dukungan", _("Funding or goods (CSR)")
+    TRAINING = "pelatihan", _("Training")
+    FACILITY = "fasilitas", _("Child-friendly facility")
+    SERVICE = "layanan", _("Service to victims")
+    OTHER = "lainnya", _("Other")
+
+
 COUNT_MAX = 10_000
 DURATION_MAX_MINUTES = 12 * 60
 EDIT_WINDOW_DAYS = 7

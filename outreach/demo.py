@@ -1,25 +1,32 @@
 """A realistic year of outreach for the demo (seed_demo): RTs across the city, one kader per
-kelurahan, sessions in about two thirds of the RTs, child-care groups and Forum Anak."""
+kelurahan, sessions in about two thirds of the RTs, child-care groups and Forum Anak at every
+level (the city's Forum Anak Kota Balikpapan, kecamatan, kelurahan, RT), and partner
+organisations of the agency (a business, a media outlet, a university) with their activities."""
 
 import random
 from datetime import time, timedelta
 
 from django.utils import timezone
 
+from accounts.capabilities import Capability, holders
 from accounts.models import Role, User
 from accounts.services import user_create
-from areas.models import RT, Kelurahan
+from areas.models import RT, Kecamatan, Kelurahan
 from areas.services import rt_bulk_import
 
-from .choices import Topic
+from .choices import ForumLevel, PartnerActivityKind, PartnerKind, Topic
 from .models import OutreachSession
 from .services import (
     ForumActivityInput,
     GroupInput,
+    PartnerActivityInput,
+    PartnerInput,
     SessionInput,
     child_care_group_register,
     forum_activity_log,
     outreach_session_log,
+    partner_activity_log,
+    partner_register,
 )
 
 FACILITATORS = ["Ibu Sari", "Pak Budi", "Ibu Ratna", "Pak Hendra", "Ibu Wati", "Kak Dimas (Forum Anak)"]
@@ -93,6 +100,7 @@ def seed_demo_outreach(*, password: str, seed: int = 2026) -> tuple[int, int]:
         if rts and rng.random() < 0.6:
             forum_activity_log(
                 data=ForumActivityInput(
+                    level=ForumLevel.RT,
                     rt=rng.choice(rts),
                     held_on=today - timedelta(days=rng.randint(0, 300)),
                     title=rng.choice(["Musyawarah Forum Anak", "Lomba poster hak anak", "Diskusi aman di internet"]),
@@ -102,4 +110,87 @@ def seed_demo_outreach(*, password: str, seed: int = 2026) -> tuple[int, int]:
                 ),
                 acting_user=kader,
             )
+    recorder = holders(Capability.RECORD_AGENCY_OUTREACH).order_by("-role", "pk").first()
+    if recorder is not None:
+        _seed_agency_outreach(rng=rng, today=today, acting_user=recorder)
     return accounts, sessions
+
+
+# (name, kind, contact, agreement, [(days ago, activity kind, title, kecamatan name or None, children)])
+DEMO_PARTNERS = [
+    (
+        "PT Contoh Energi Kalimantan (fiktif)",
+        PartnerKind.BUSINESS,
+        "[CONTOH FIKTIF] Bapak Humas CSR 0812-0000-0001",
+        "PKS/014/DP3AKB/2026",
+        [
+            (40, PartnerActivityKind.SUPPORT, "Bantuan perlengkapan ruang ramah anak", "Balikpapan Utara", 0),
+            (120, PartnerActivityKind.SOCIALISATION, "Sosialisasi stop kekerasan anak di sekolah", None, 350),
+        ],
+    ),
+    (
+        "Radio Contoh Balikpapan FM (fiktif)",
+        PartnerKind.MEDIA,
+        "[CONTOH FIKTIF] Ibu Produser 0813-0000-0002",
+        "MoU/003/DP3AKB/2025",
+        [
+            (15, PartnerActivityKind.MEDIA_COVERAGE, "Talkshow cara melapor kekerasan pada anak", None, 0),
+            (200, PartnerActivityKind.MEDIA_COVERAGE, "Iklan layanan masyarakat SAPA 129", None, 0),
+        ],
+    ),
+    (
+        "Universitas Contoh Balikpapan (fiktif)",
+        PartnerKind.UNIVERSITY,
+        "",
+        "",
+        [(75, PartnerActivityKind.TRAINING, "Pelatihan konselor sebaya Forum Anak", "Balikpapan Kota", 60)],
+    ),
+]
+
+
+def _seed_agency_outreach(*, rng: random.Random, today, acting_user: User) -> None:
+    """What the agency records itself: Forum Anak above the RT, and partners."""
+    kecamatan = list(Kecamatan.objects.order_by("name"))
+    kelurahan = list(Kelurahan.objects.order_by("name"))
+    forums = [
+        (ForumLevel.KOTA, {}, "Musyawarah Forum Anak Kota Balikpapan", 85),
+        (ForumLevel.KOTA, {}, "Forum Anak Kota Balikpapan: Hari Anak Nasional", 150),
+        (ForumLevel.KECAMATAN, {"kecamatan": rng.choice(kecamatan)}, "Pemilihan pengurus Forum Anak Kecamatan", 40),
+        (
+            ForumLevel.KELURAHAN,
+            {"kelurahan": rng.choice(kelurahan)},
+            "Diskusi Forum Anak Kelurahan: aman di internet",
+            25,
+        ),
+    ]
+    for level, place, title, children in forums:
+        forum_activity_log(
+            data=ForumActivityInput(
+                level=level,
+                held_on=today - timedelta(days=rng.randint(0, 300)),
+                title=title,
+                children=children,
+                topics=[Topic.HAK_ANAK, Topic.KEAMANAN_ONLINE][: rng.randint(1, 2)],
+                suggestions="[CONTOH FIKTIF] Anak-anak meminta ruang bermain yang aman dan guru BK di setiap sekolah.",
+                **place,
+            ),
+            acting_user=acting_user,
+        )
+    by_name = {k.name: k for k in kecamatan}
+    for name, kind, contact, agreement, activities in DEMO_PARTNERS:
+        partner = partner_register(
+            data=PartnerInput(name=name, kind=kind, contact_person=contact, agreement=agreement),
+            acting_user=acting_user,
+        )
+        for days_ago, activity_kind, title, kecamatan_name, children in activities:
+            partner_activity_log(
+                partner=partner,
+                data=PartnerActivityInput(
+                    held_on=today - timedelta(days=days_ago),
+                    kind=activity_kind,
+                    title=title,
+                    kecamatan=by_name.get(kecamatan_name),
+                    children_reached=children,
+                ),
+                acting_user=acting_user,
+            )

@@ -4,9 +4,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.db import value_in
 from core.fields import EncryptedFileNameField, EncryptedTextField
 
-from .choices import COUNT_MAX, DURATION_MAX_MINUTES, SHORT_TEXT, Topic
+from .choices import (
+    COUNT_MAX,
+    DURATION_MAX_MINUTES,
+    SHORT_TEXT,
+    ForumLevel,
+    PartnerActivityKind,
+    PartnerKind,
+    Topic,
+)
 
 
 def count_field(label):
@@ -134,10 +143,38 @@ class ChildCareGroup(models.Model):
 
 
 class ForumAnakActivity(models.Model):
-    """An activity of the Forum Anak (children's forum) in one RT."""
+    """An activity of a Forum Anak (children's forum), at the level it happened: the city's Forum
+    Anak Kota Balikpapan, a kecamatan's, a kelurahan's or an RT's. Exactly the place of that level
+    is given (outreach_forum_place_matches_level)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    rt = models.ForeignKey("areas.RT", on_delete=models.PROTECT, related_name="forum_activities", verbose_name=_("RT"))
+    level = models.CharField(
+        _("level"), max_length=12, choices=ForumLevel.choices, default=ForumLevel.RT, db_default=ForumLevel.RT
+    )
+    kecamatan = models.ForeignKey(
+        "areas.Kecamatan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forum_activities",
+        verbose_name=_("kecamatan"),
+    )
+    kelurahan = models.ForeignKey(
+        "areas.Kelurahan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forum_activities",
+        verbose_name=_("kelurahan"),
+    )
+    rt = models.ForeignKey(
+        "areas.RT",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forum_activities",
+        verbose_name=_("RT"),
+    )
     held_on = models.DateField(_("date"), db_index=True)
     title = models.CharField(_("title"), max_length=SHORT_TEXT)
     children = models.PositiveIntegerField(_("children taking part"), default=0)
@@ -153,6 +190,92 @@ class ForumAnakActivity(models.Model):
         verbose_name_plural = _("Forum Anak activities")
         constraints = [
             count_in_range("children", name="outreach_forum_children_0_10000"),
+            models.CheckConstraint(condition=value_in("level", ForumLevel), name="outreach_forum_level_known"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    level=ForumLevel.KOTA, kecamatan__isnull=True, kelurahan__isnull=True, rt__isnull=True
+                )
+                | models.Q(level=ForumLevel.KECAMATAN, kecamatan__isnull=False, kelurahan__isnull=True, rt__isnull=True)
+                | models.Q(level=ForumLevel.KELURAHAN, kecamatan__isnull=True, kelurahan__isnull=False, rt__isnull=True)
+                | models.Q(level=ForumLevel.RT, kecamatan__isnull=True, kelurahan__isnull=True, rt__isnull=False),
+                name="outreach_forum_place_matches_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on})"
+
+    @property
+    def place_label(self) -> str:
+        """Where it happened, e.g. "Kota Balikpapan", "Kelurahan Manggar, Balikpapan Timur"
+        (needs the places selected: outreach.access.forum_activities_for)."""
+        if self.level == ForumLevel.KECAMATAN:
+            return f"Kecamatan {self.kecamatan.name}"
+        if self.level == ForumLevel.KELURAHAN:
+            return f"Kelurahan {self.kelurahan.name}, {self.kelurahan.kecamatan.name}"
+        if self.level == ForumLevel.RT:
+            return f"{self.rt.label}, {self.rt.kelurahan.name}"
+        return "Kota Balikpapan"
+
+
+class PartnerOrganisation(models.Model):
+    """A partner of the agency (KLA cluster V: business, media, community, religious groups)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=SHORT_TEXT, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    # A person's name and number: encrypted like every contact.
+    contact_person = EncryptedTextField(_("contact person"), blank=True)
+    agreement = models.CharField(_("agreement (MoU/PKS number)"), max_length=SHORT_TEXT, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        constraints = [
+            models.CheckConstraint(condition=value_in("kind", PartnerKind), name="outreach_partner_kind_known"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerActivity(models.Model):
+    """What a partner did with the agency for children."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.PROTECT, related_name="activities", verbose_name=_("partner")
+    )
+    held_on = models.DateField(_("date"), db_index=True)
+    kind = models.CharField(_("kind of activity"), max_length=16, choices=PartnerActivityKind.choices)
+    title = models.CharField(_("title"), max_length=SHORT_TEXT)
+    # Where, when it was in one kecamatan; none for the whole city.
+    kecamatan = models.ForeignKey(
+        "areas.Kecamatan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner_activities",
+        verbose_name=_("kecamatan"),
+    )
+    children_reached = count_field(_("children reached"))
+    notes = EncryptedTextField(_("notes"), blank=True)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("partner activity")
+        verbose_name_plural = _("partner activities")
+        constraints = [
+            count_in_range("children_reached", name="outreach_partner_activity_children_0_10000"),
+            models.CheckConstraint(
+                condition=value_in("kind", PartnerActivityKind), name="outreach_partner_activity_kind_known"
+            ),
         ]
 
     def __str__(self):

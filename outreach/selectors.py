@@ -2,13 +2,24 @@
 
 Every function costs a fixed number of queries whatever the number of sessions, RTs or
 reports: aggregates are grouped in the database, never counted in a loop.
+
+Forum Anak activities happen at four levels (outreach.choices.ForumLevel) and are counted by
+where they happened:
+- an RT's coverage counts only RT-level activities of that RT (a kelurahan's forum did not
+  happen in each of its RTs);
+- a kelurahan "has a Forum Anak activity" when its own Forum Anak Kelurahan met or one of its
+  RTs' did: activities at or below its level;
+- a kecamatan likewise: its Forum Anak Kecamatan, or one of its kelurahan's or RTs';
+- the city's Forum Anak Kota Balikpapan counts for the city only, never for a kecamatan.
+Where the evaluation asks whether the forum *of* a level exists, `*_forums_active` counts the
+activities at exactly that level.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import User
 from areas.models import RT, Kecamatan, Kelurahan
@@ -16,7 +27,8 @@ from core.periods import Period
 from reports.choices import Status
 
 from .access import groups_for, sessions_for
-from .models import ChildCareGroup, OutreachSession
+from .choices import ForumLevel, PartnerKind
+from .models import ChildCareGroup, ForumAnakActivity, OutreachSession, PartnerActivity, PartnerOrganisation
 
 CHILDREN = F("boys") + F("girls")
 ADULTS = F("men") + F("women")
@@ -190,4 +202,128 @@ def groups_for_export(*, user: User) -> QuerySet[ChildCareGroup]:
         .defer("contact_person")
         .annotate(has_contact=ExpressionWrapper(~Q(contact_person=""), output_field=BooleanField()))
         .order_by("rt__kelurahan__kecamatan__name", "rt__kelurahan__name", "rt__number", "name")
+    )
+
+
+def partner_activities(*, partner: PartnerOrganisation) -> QuerySet[PartnerActivity]:
+    """A partner's activities, newest first (lazy: paginate it)."""
+    return partner.activities.select_related("kecamatan").order_by("-held_on", "-pk")
+
+
+# --- KLA evidence --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForumLevelFigures:
+    level: str  # a ForumLevel value
+    activities: int = 0
+    children: int = 0  # children taking part, summed over the activities
+
+    @property
+    def label(self) -> str:
+        return ForumLevel(self.level).label
+
+
+@dataclass(frozen=True)
+class PartnerKindFigures:
+    kind: str  # a PartnerKind value
+    partners_active: int = 0  # active now and registered by the end of the period
+    partners_with_activity: int = 0  # with at least one activity in the period, active or not
+    activities: int = 0
+    children_reached: int = 0
+
+    @property
+    def label(self) -> str:
+        return PartnerKind(self.kind).label
+
+
+@dataclass(frozen=True)
+class KlaParticipation:
+    """The outreach figures of the KLA evaluation (cluster V: Forum Anak participation, partnerships
+    with business and media) for one period. Agency-internal: no small-cell suppression."""
+
+    period: Period
+    forum_by_level: list[ForumLevelFigures]  # every level, city first, zeros included
+    city_forum_active: bool  # Forum Anak Kota Balikpapan had an activity in the period
+    kecamatan_total: int
+    kecamatan_with_forum_activity: int  # at or below the kecamatan (module docstring)
+    kecamatan_forums_active: int  # a Forum Anak Kecamatan itself had an activity
+    kelurahan_total: int
+    kelurahan_with_forum_activity: int  # at or below the kelurahan
+    kelurahan_forums_active: int  # a Forum Anak Kelurahan itself had an activity
+    partners_by_kind: list[PartnerKindFigures]  # every kind, in PartnerKind order, zeros included
+
+    @property
+    def forum_activities(self) -> int:
+        return sum(row.activities for row in self.forum_by_level)
+
+    @property
+    def forum_children(self) -> int:
+        return sum(row.children for row in self.forum_by_level)
+
+    @property
+    def partners_active(self) -> int:
+        return sum(row.partners_active for row in self.partners_by_kind)
+
+    @property
+    def partner_activities(self) -> int:
+        return sum(row.activities for row in self.partners_by_kind)
+
+    @property
+    def partner_children_reached(self) -> int:
+        return sum(row.children_reached for row in self.partners_by_kind)
+
+    def partners_of(self, kind: str) -> PartnerKindFigures:
+        return next(row for row in self.partners_by_kind if row.kind == kind)
+
+    def forum_at(self, level: str) -> ForumLevelFigures:
+        return next(row for row in self.forum_by_level if row.level == level)
+
+
+def kla_participation(period: Period) -> KlaParticipation:
+    """Forum Anak participation and partnerships in `period` (both ends included), for the KLA
+    evidence. Every record counts: the caller checks that the reader may see agency figures.
+    Five queries, whatever the data size."""
+    forum = ForumAnakActivity.objects.filter(held_on__gte=period.start, held_on__lte=period.end).order_by()
+    per_level = _keyed("level", forum.values("level").annotate(activities=Count("pk"), children=Sum("children")))
+    places = forum.aggregate(
+        kecamatan_with_forum_activity=Count(
+            Coalesce("kecamatan_id", "kelurahan__kecamatan_id", "rt__kelurahan__kecamatan_id"), distinct=True
+        ),
+        kecamatan_forums_active=Count("kecamatan_id", distinct=True),
+        kelurahan_with_forum_activity=Count(Coalesce("kelurahan_id", "rt__kelurahan_id"), distinct=True),
+        kelurahan_forums_active=Count("kelurahan_id", distinct=True),
+    )
+    totals = Kecamatan.objects.aggregate(
+        kecamatan_total=Count("pk", distinct=True), kelurahan_total=Count("kelurahan", distinct=True)
+    )
+
+    registered_by_end = Q(registered_at__lt=period.received_range()[1])
+    in_period = Q(activities__held_on__gte=period.start, activities__held_on__lte=period.end)
+    partners = _keyed(
+        "kind",
+        PartnerOrganisation.objects.order_by()
+        .values("kind")
+        .annotate(
+            partners_active=Count("pk", filter=Q(active=True) & registered_by_end, distinct=True),
+            partners_with_activity=Count("pk", filter=in_period, distinct=True),
+        ),
+    )
+    partner_work = _keyed(
+        "partner__kind",
+        PartnerActivity.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
+        .order_by()
+        .values("partner__kind")
+        .annotate(activities=Count("pk"), children_reached=Sum("children_reached")),
+    )
+    return KlaParticipation(
+        period=period,
+        forum_by_level=[ForumLevelFigures(level=level, **per_level.get(level, {})) for level in ForumLevel.values],
+        city_forum_active=ForumLevel.KOTA in per_level,
+        **places,
+        **totals,
+        partners_by_kind=[
+            PartnerKindFigures(kind=kind, **partners.get(kind, {}), **partner_work.get(kind, {}))
+            for kind in PartnerKind.values
+        ],
     )

@@ -10,16 +10,31 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, user_can
 from accounts.models import User
-from areas.models import RT
+from areas.models import RT, Kecamatan, Kelurahan
 from core.audit import audit_log
 from core.encrypted_files import delete_quietly, save_encrypted
 from core.errors import DomainError, input_values, raise_first
 from reports.attachments import prepare_attachments
 
-from .access import may_log_in, session_editable
+from .access import may_log_forum_at, may_log_in, session_editable
 from .audit import OutreachAction
-from .choices import COUNT_MAX, DURATION_MAX_MINUTES, EDIT_WINDOW_DAYS, Topic
-from .models import ChildCareGroup, ForumAnakActivity, OutreachPhoto, OutreachSession
+from .choices import (
+    COUNT_MAX,
+    DURATION_MAX_MINUTES,
+    EDIT_WINDOW_DAYS,
+    ForumLevel,
+    PartnerActivityKind,
+    PartnerKind,
+    Topic,
+)
+from .models import (
+    ChildCareGroup,
+    ForumAnakActivity,
+    OutreachPhoto,
+    OutreachSession,
+    PartnerActivity,
+    PartnerOrganisation,
+)
 
 PHOTO_FOLDER = "outreach"
 
@@ -54,13 +69,36 @@ class GroupInput:
 
 @dataclass
 class ForumActivityInput:
-    rt: RT
+    """A Forum Anak activity at its level, with exactly the place of that level (none for the city)."""
+
+    level: str
     held_on: date
     title: str
+    kecamatan: Kecamatan | None = None
+    kelurahan: Kelurahan | None = None
+    rt: RT | None = None
     children: int = 0
     topics: list[str] = field(default_factory=list)
     other_topic: str = ""
     suggestions: str = ""
+
+
+@dataclass
+class PartnerInput:
+    name: str
+    kind: str
+    contact_person: str = ""
+    agreement: str = ""
+
+
+@dataclass
+class PartnerActivityInput:
+    held_on: date
+    kind: str
+    title: str
+    kecamatan: Kecamatan | None = None  # None: the whole city
+    children_reached: int = 0
+    notes: str = ""
 
 
 def _count_errors(data, names, errors):
@@ -119,13 +157,68 @@ def group_input_errors(data: GroupInput, *, today: date) -> dict[str, list[str]]
     return errors
 
 
+# The place field of each level: a level's own is required, the others must stay empty
+# (outreach_forum_place_matches_level). The city level has none.
+FORUM_PLACE_FIELDS = ("kecamatan", "kelurahan", "rt")
+
+
+def forum_place_missing(level: str) -> str:
+    """What to say when a level's place is missing (the form marks the field with it too)."""
+    return {
+        ForumLevel.KECAMATAN: _("Choose the kecamatan of this Forum Anak Kecamatan activity."),
+        ForumLevel.KELURAHAN: _("Choose the kelurahan of this Forum Anak Kelurahan activity."),
+        ForumLevel.RT: _("Choose the RT of this activity."),
+    }[level]
+
+
+def _forum_place_errors(data: ForumActivityInput, errors: dict) -> None:
+    if data.level is None:
+        return
+    if data.level not in ForumLevel.values:
+        errors["level"] = [_("Choose the level of the Forum Anak from the list.")]
+        return
+    for name in FORUM_PLACE_FIELDS:
+        given = getattr(data, name) is not None
+        if name == data.level and not given:
+            errors[name] = [forum_place_missing(data.level)]
+        elif name != data.level and given:
+            errors[name] = [
+                _("Leave this empty: the activity is at the level %(level)s.") % {"level": ForumLevel(data.level).label}
+            ]
+
+
 def forum_activity_input_errors(data: ForumActivityInput, *, today: date) -> dict[str, list[str]]:
+    """Every rule of a Forum Anak activity: its place matches its level, and the usual checks."""
     errors: dict[str, list[str]] = {}
+    _forum_place_errors(data, errors)
     _not_future(data.held_on, "held_on", errors, today)
     if not (data.title or "").strip():
         errors["title"] = [_("Give the activity a title.")]
     _topic_errors(data, errors, required=False)
     _count_errors(data, ("children",), errors)
+    return errors
+
+
+def _kind_error(value, choices, name, message, errors):
+    if value is not None and value not in choices.values:
+        errors[name] = [message]
+
+
+def partner_input_errors(data: PartnerInput, *, today: date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not (data.name or "").strip():
+        errors["name"] = [_("Give the partner's name.")]
+    _kind_error(data.kind, PartnerKind, "kind", _("Choose the kind of partner from the list."), errors)
+    return errors
+
+
+def partner_activity_input_errors(data: PartnerActivityInput, *, today: date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    _not_future(data.held_on, "held_on", errors, today)
+    _kind_error(data.kind, PartnerActivityKind, "kind", _("Choose the kind of activity from the list."), errors)
+    if not (data.title or "").strip():
+        errors["title"] = [_("Give the activity a title.")]
+    _count_errors(data, ("children_reached",), errors)
     return errors
 
 
@@ -240,11 +333,81 @@ def child_care_group_update(*, group: ChildCareGroup, data: GroupInput, acting_u
     return group
 
 
+def _require_agency(user: User) -> None:
+    if not user_can(user, Capability.RECORD_AGENCY_OUTREACH):
+        raise DomainError(_("Only agency staff can record this."), code="not_agency_staff")
+
+
 @transaction.atomic
 def forum_activity_log(*, data: ForumActivityInput, acting_user: User) -> ForumAnakActivity:
+    """Log a Forum Anak activity at its level. Who may log where is outreach.access.may_log_forum_at:
+    a volunteer in their own RTs and for the kelurahan of those RTs, the agency at city, kecamatan
+    and kelurahan level."""
     data = _clean(data)
-    _require_volunteer_of(acting_user, data.rt)
     raise_first(forum_activity_input_errors(data, today=timezone.localdate()))
+    if not may_log_forum_at(acting_user, level=data.level, place=getattr(data, data.level, None)):
+        if data.level in (ForumLevel.RT, ForumLevel.KELURAHAN) and user_can(acting_user, Capability.LOG_OUTREACH):
+            raise DomainError(
+                _("You can only log activities in your own RTs and their kelurahan."),
+                code="not_your_rt",
+                field=data.level,
+            )
+        raise DomainError(
+            _("You cannot log a Forum Anak activity at this level."), code="level_not_allowed", field="level"
+        )
     activity = ForumAnakActivity.objects.create(logged_by=acting_user, **input_values(data))
-    audit_log(actor=acting_user, action=OutreachAction.FORUM_ACTIVITY_LOGGED, target=activity, data={"rt": data.rt.pk})
+    place = getattr(data, data.level, None)
+    audit_log(
+        actor=acting_user,
+        action=OutreachAction.FORUM_ACTIVITY_LOGGED,
+        target=activity,
+        data={"level": data.level, data.level: place.pk if place else None},
+    )
+    return activity
+
+
+@transaction.atomic
+def partner_register(*, data: PartnerInput, acting_user: User) -> PartnerOrganisation:
+    data = _clean(data)
+    _require_agency(acting_user)
+    raise_first(partner_input_errors(data, today=timezone.localdate()))
+    if PartnerOrganisation.objects.filter(name__iexact=data.name).exists():
+        raise DomainError(_("A partner with this name is already registered."), code="partner_exists", field="name")
+    partner = PartnerOrganisation.objects.create(registered_by=acting_user, **input_values(data))
+    audit_log(actor=acting_user, action=OutreachAction.PARTNER_REGISTERED, target=partner, data={"kind": data.kind})
+    return partner
+
+
+@transaction.atomic
+def partner_deactivate(*, partner: PartnerOrganisation, acting_user: User) -> PartnerOrganisation:
+    """The partnership has ended: the partner and its activities stay on record, no new activity."""
+    _require_agency(acting_user)
+    partner = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
+    if not partner.active:
+        raise DomainError(_("This partner is already inactive."), code="partner_inactive")
+    partner.active = False
+    partner.save(update_fields=["active"])
+    audit_log(actor=acting_user, action=OutreachAction.PARTNER_DEACTIVATED, target=partner)
+    return partner
+
+
+@transaction.atomic
+def partner_activity_log(
+    *, partner: PartnerOrganisation, data: PartnerActivityInput, acting_user: User
+) -> PartnerActivity:
+    data = _clean(data)
+    _require_agency(acting_user)
+    partner = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
+    if not partner.active:
+        raise DomainError(
+            _("This partner is inactive: activities can no longer be logged for it."), code="partner_inactive"
+        )
+    raise_first(partner_activity_input_errors(data, today=timezone.localdate()))
+    activity = PartnerActivity.objects.create(partner=partner, logged_by=acting_user, **input_values(data))
+    audit_log(
+        actor=acting_user,
+        action=OutreachAction.PARTNER_ACTIVITY_LOGGED,
+        target=activity,
+        data={"partner": partner.pk, "kecamatan": data.kecamatan.pk if data.kecamatan else None},
+    )
     return activity

@@ -1,4 +1,5 @@
-"""The agency's view of outreach: coverage, where to go next, and CSV exports."""
+"""The agency's view of outreach: coverage, where to go next, CSV exports, Forum Anak at every
+level and partner organisations."""
 
 import csv
 import math
@@ -6,28 +7,38 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.capabilities import Capability
 from accounts.decorators import login_and_second_factor_required
 from areas.filters import KecamatanFilterForm, PeriodFilterForm
 from core.audit import audit_log
 from core.charts import MonthBarFrame
+from core.errors import DomainError
 from core.periods import Period, last_twelve_months
 from core.spreadsheets import neutralise
 
-from . import selectors
+from . import access, selectors, services
 from .audit import OutreachAction
+from .choices import ForumLevel
+from .forms import PartnerActivityForm, PartnerForm
+from .views import forum_forms, save_form
 
 readers_only = login_and_second_factor_required(capability=Capability.READ_OUTREACH)
 PAGE_SIZE = 50
+
+
+class ForumLevelFilterForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=[("", _("All levels")), *ForumLevel.choices], required=False)
 
 
 def _default_period() -> Period:
@@ -262,3 +273,92 @@ def export_groups(request):
         for group in groups.iterator(chunk_size=CHUNK_SIZE)
     )
     return _csv_response(f"kelompok-peduli-anak_{timezone.localdate()}.csv", GROUP_HEADER, rows)
+
+
+# --- Forum Anak at every level, and partner organisations ---------------------------------------
+
+recorders_only = login_and_second_factor_required(capability=Capability.RECORD_AGENCY_OUTREACH)
+
+
+@readers_only
+@require_GET
+def forum_list(request):
+    """Forum Anak activities of every level, newest first; filtered by level."""
+    form = ForumLevelFilterForm(request.GET)
+    activities = access.forum_activities_for(request.user)
+    if form.is_valid() and form.cleaned_data["level"]:
+        activities = activities.filter(level=form.cleaned_data["level"])
+    return render(request, "outreach/staff/forum_list.html", {"form": form, "page": _page(request, activities)})
+
+
+@recorders_only
+@require_http_methods(["GET", "POST"])
+def forum_record(request):
+    level_form, form = forum_forms(request, default=ForumLevel.KOTA)
+    if request.method == "POST" and save_form(
+        form, lambda: services.forum_activity_log(data=form.to_input(), acting_user=request.user)
+    ):
+        messages.success(request, _("The Forum Anak activity has been saved."))
+        return redirect("outreach_staff:forum")
+    context = {"level_form": level_form, "form": form}
+    return render(request, "outreach/staff/forum_form.html", context, status=400 if form.errors else 200)
+
+
+@readers_only
+@require_GET
+def partner_list(request):
+    partners = access.partners_for(request.user)
+    return render(request, "outreach/staff/partner_list.html", {"page": _page(request, partners)})
+
+
+@recorders_only
+@require_http_methods(["GET", "POST"])
+def partner_register(request):
+    form = PartnerForm(request.POST or None)
+    saved = {}
+    if request.method == "POST" and save_form(
+        form,
+        lambda: saved.update(partner=services.partner_register(data=form.to_input(), acting_user=request.user)),
+    ):
+        messages.success(request, _("The partner has been registered."))
+        return redirect("outreach_staff:partner", uuid=saved["partner"].uuid)
+    return render(request, "outreach/staff/partner_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@readers_only
+@require_GET
+def partner_detail(request, uuid):
+    partner = access.access_partner(request.user, uuid)
+    activities = _page(request, selectors.partner_activities(partner=partner))
+    return render(request, "outreach/staff/partner_detail.html", {"partner": partner, "page": activities})
+
+
+@recorders_only
+@require_http_methods(["GET", "POST"])
+def partner_activity_log(request, uuid):
+    partner = access.access_partner(request.user, uuid)
+    form = PartnerActivityForm(request.POST or None)
+    if request.method == "POST" and save_form(
+        form,
+        lambda: services.partner_activity_log(partner=partner, data=form.to_input(), acting_user=request.user),
+    ):
+        messages.success(request, _("The partner's activity has been saved."))
+        return redirect("outreach_staff:partner", uuid=partner.uuid)
+    context = {"form": form, "partner": partner}
+    return render(request, "outreach/staff/partner_activity_form.html", context, status=400 if form.errors else 200)
+
+
+@recorders_only
+@require_http_methods(["GET", "POST"])
+def partner_deactivate(request, uuid):
+    """A confirmation page (GET), then the deactivation (POST)."""
+    partner = access.access_partner(request.user, uuid)
+    if request.method == "POST":
+        try:
+            services.partner_deactivate(partner=partner, acting_user=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The partner is now inactive."))
+        return redirect("outreach_staff:partner", uuid=partner.uuid)
+    return render(request, "outreach/staff/partner_deactivate.html", {"partner": partner})

@@ -10,13 +10,14 @@ from accounts.decorators import login_and_second_factor_required
 from core.errors import DomainError
 
 from . import access, services
-from .forms import ForumActivityForm, GroupForm, SessionForm
+from .choices import ForumLevel
+from .forms import ForumActivityForm, ForumLevelForm, GroupForm, SessionForm
 
 volunteer_only = login_and_second_factor_required(capability=Capability.LOG_OUTREACH)
 PAGE_SIZE = 20
 
 
-def _save(form, call):
+def save_form(form, call):
     """Run a service for a valid form; put a domain error next to its field. True if saved."""
     if not form.is_valid():
         return False
@@ -44,7 +45,7 @@ def home(request):
 def session_create(request):
     rts = access.volunteer_rts(request.user)
     form = SessionForm(request.POST or None, request.FILES or None, rts=rts)
-    if request.method == "POST" and _save(
+    if request.method == "POST" and save_form(
         form,
         lambda: services.outreach_session_log(
             data=form.to_input(), photos=form.cleaned_data["photos"], acting_user=request.user
@@ -67,7 +68,7 @@ def session_edit(request, uuid):
     initial["rt"] = session.rt_id
     form = SessionForm(request.POST or None, initial=initial, rts=rts)
     del form.fields["photos"]
-    if request.method == "POST" and _save(
+    if request.method == "POST" and save_form(
         form,
         lambda: services.outreach_session_update(session=session, data=form.to_input(), acting_user=request.user),
     ):
@@ -94,7 +95,7 @@ def session_list(request):
 def groups(request):
     rts = access.volunteer_rts(request.user)
     form = GroupForm(request.POST or None, rts=rts, initial={"active": True})
-    if request.method == "POST" and _save(
+    if request.method == "POST" and save_form(
         form, lambda: services.child_care_group_register(data=form.to_input(), acting_user=request.user)
     ):
         messages.success(request, _("The group has been registered."))
@@ -111,7 +112,7 @@ def group_edit(request, uuid):
     initial = {name: getattr(group, name) for name in services.GroupInput.__dataclass_fields__}
     initial["rt"] = group.rt_id
     form = GroupForm(request.POST or None, initial=initial, rts=rts)
-    if request.method == "POST" and _save(
+    if request.method == "POST" and save_form(
         form, lambda: services.child_care_group_update(group=group, data=form.to_input(), acting_user=request.user)
     ):
         messages.success(request, _("The group has been updated."))
@@ -121,17 +122,31 @@ def group_edit(request, uuid):
     )
 
 
+def forum_forms(request, *, default: str) -> tuple[ForumLevelForm, ForumActivityForm]:
+    """The level chosen first (from the form sent, or the link followed; else `default`) and the
+    activity form that asks only for that level's place. Shared with the agency's page."""
+    levels = access.forum_levels_for(request.user)
+    chosen = request.POST.get("level") or request.GET.get("level")
+    level = chosen if chosen in levels else default
+    level_form = ForumLevelForm(initial={"level": level}, levels=levels)
+    form = ForumActivityForm(request.POST or None, user=request.user, level=level)
+    return level_form, form
+
+
 @volunteer_only
 @require_http_methods(["GET", "POST"])
 def forum_activities(request):
-    rts = access.volunteer_rts(request.user)
-    form = ForumActivityForm(request.POST or None, rts=rts)
-    if request.method == "POST" and _save(
+    level_form, form = forum_forms(request, default=ForumLevel.RT)
+    if request.method == "POST" and save_form(
         form, lambda: services.forum_activity_log(data=form.to_input(), acting_user=request.user)
     ):
         messages.success(request, _("The Forum Anak activity has been saved."))
         return redirect("outreach:forum")
-    context = {"form": form, "page": _page(request, access.forum_activities_for(request.user))}
+    context = {
+        "level_form": level_form,
+        "form": form,
+        "page": _page(request, access.forum_activities_for(request.user)),
+    }
     return render(request, "outreach/forum.html", context, status=400 if form.errors else 200)
 
 

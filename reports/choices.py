@@ -15,11 +15,17 @@ class ViolenceType(models.TextChoices):
     PSIKIS = "psikis", _("Emotional (threats, insults, frightening)")
     SEKSUAL = "seksual", _("Sexual (touching, forced acts)")
     PENELANTARAN = "penelantaran", _("Neglect (not fed, not cared for, left alone)")
-    EKSPLOITASI = "eksploitasi", _("Exploitation (forced to work or beg)")
+    EKSPLOITASI = "eksploitasi", _("Exploitation (forced to work or beg, or sold for sex)")
     TRAFFICKING = "trafficking", _("Trafficking (taken or sold)")
     PERUNDUNGAN = "perundungan", _("Bullying")
     ONLINE = "online", _("Online abuse")
+    # KSBE (kekerasan seksual berbasis elektronik, UU 12/2022 TPKS Pasal 4(1)(i)): sexual violence.
+    KSBE = "ksbe", _("Online sexual violence (sexual photos, videos or chats, threats to spread them)")
     LAINNYA = "lainnya", _("Something else")
+
+
+# Every form that is sexual violence: priority, TPKS Pasal 41 and SIMFONI-PPA count them alike.
+SEXUAL_VIOLENCE_TYPES = frozenset({ViolenceType.SEKSUAL, ViolenceType.KSBE})
 
 
 # Short names for a list on a shared screen (the inbox, the statistics); the reporter's form
@@ -33,6 +39,7 @@ VIOLENCE_TYPE_SHORT = {
     ViolenceType.TRAFFICKING: _("Trafficking"),
     ViolenceType.PERUNDUNGAN: _("Bullying"),
     ViolenceType.ONLINE: _("Online abuse"),
+    ViolenceType.KSBE: _("Online sexual violence"),
     ViolenceType.LAINNYA: _("Other"),
 }
 
@@ -59,6 +66,7 @@ class PerpetratorRelation(models.TextChoices):
     GURU = "guru", _("Teacher")
     TETANGGA = "tetangga", _("Neighbour")
     MAJIKAN = "majikan", _("Employer")
+    SUAMI_ISTRI = "suami_istri", _("Husband or wife")
     TIDAK_DIKENAL = "tidak_dikenal", _("A stranger")
     LAINNYA = "lainnya", _("Someone else")
 

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from .choices import Priority, ViolenceType, YesNoUnknown
+from .choices import SEXUAL_VIOLENCE_TYPES, Priority, ViolenceType, YesNoUnknown
 
-HIGH_RISK_TYPES = {ViolenceType.SEKSUAL, ViolenceType.TRAFFICKING, ViolenceType.EKSPLOITASI}
+HIGH_RISK_TYPES = SEXUAL_VIOLENCE_TYPES | {ViolenceType.TRAFFICKING, ViolenceType.EKSPLOITASI}
 YOUNG_CHILD_AGE = 6
 
 

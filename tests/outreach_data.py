@@ -4,7 +4,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from outreach.services import ForumActivityInput, GroupInput, SessionInput
+from outreach.services import ForumActivityInput, GroupInput, PartnerActivityInput, PartnerInput, SessionInput
 
 
 def session_input(rt, **overrides) -> SessionInput:
@@ -31,7 +31,9 @@ def group_input(rt, **overrides) -> GroupInput:
 
 
 def forum_input(rt, **overrides) -> ForumActivityInput:
+    """An RT-level activity in `rt`; another level with level=... and its place (rt=None)."""
     fields = {
+        "level": "rt",
         "rt": rt,
         "held_on": timezone.localdate() - timedelta(days=3),
         "title": "Diskusi hak anak",
@@ -40,3 +42,25 @@ def forum_input(rt, **overrides) -> ForumActivityInput:
     }
     fields.update(overrides)
     return ForumActivityInput(**fields)
+
+
+def partner_input(**overrides) -> PartnerInput:
+    fields = {
+        "name": "PT Contoh Energi Balikpapan",
+        "kind": "dunia_usaha",
+        "contact_person": "Ibu Rina, 0812-0000-1111",
+        "agreement": "PKS/001/DP3AKB/2026",
+    }
+    fields.update(overrides)
+    return PartnerInput(**fields)
+
+
+def partner_activity_input(**overrides) -> PartnerActivityInput:
+    fields = {
+        "held_on": timezone.localdate() - timedelta(days=5),
+        "kind": "sosialisasi",
+        "title": "Kampanye stop kekerasan anak",
+        "children_reached": 120,
+    }
+    fields.update(overrides)
+    return PartnerActivityInput(**fields)

@@ -60,6 +60,7 @@ PRIORITY_REASONS = {
         "Sexual violence on %(date)s, within the last %(hours)d hours (forensic window)"
     ),
     "type_seksual": gettext_lazy("Sexual violence"),
+    "type_ksbe": gettext_lazy("Online sexual violence"),
     "type_trafficking": gettext_lazy("Trafficking"),
     "type_eksploitasi": gettext_lazy("Exploitation"),
     "perpetrator_lives_with_child": gettext_lazy("The suspected perpetrator lives with the child"),

@@ -33,6 +33,7 @@ JOURNEY_FOLDERS = (
     "6-intake",
     "7-safe-phone",
     "8-officer-day",
+    "9-forum",
     "axe",
     "logs",
 )

@@ -37,13 +37,19 @@ from core.fields import EncryptedFileNameField, EncryptedTextField
 from core.management.commands.rotate_encryption_keys import encrypted_models
 from core.models import AuditEvent
 from outreach.models import ForumAnakActivity, OutreachSession
-from outreach.services import child_care_group_register, forum_activity_log, outreach_session_log
+from outreach.services import (
+    child_care_group_register,
+    forum_activity_log,
+    outreach_session_log,
+    partner_activity_log,
+    partner_register,
+)
 from reports.choices import Channel
 from reports.models import PriorityChange
 from reports.services import IntakeInput, report_message_add, report_submit
 from tests.cases_data import follow_up_input, new_report, referral_input, service_input
 from tests.conftest import login_as
-from tests.outreach_data import forum_input, group_input, session_input
+from tests.outreach_data import forum_input, group_input, partner_activity_input, partner_input, session_input
 from tests.reporting import jpeg_upload, report_input
 from tests.system.test_access_matrix import (
     API_EXPECTED,
@@ -97,6 +103,8 @@ SECRET = {
     "police_waiver": "SECRET-police-waiver",
     "verdict": "SECRET-verdict-outcome",
     "hearing_note": "SECRET-hearing-note",
+    "partner_contact": "SECRET-partner-contact",
+    "partner_notes": "SECRET-partner-activity-notes",
 }
 # Where a reader finds each one after the old key is gone.
 SEEN_BY = {
@@ -260,6 +268,10 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
         data=group_input(rt, contact_person=SECRET["group_contact"]), acting_user=volunteer
     )
     forum_activity_log(data=forum_input(rt, suggestions=SECRET["suggestions"]), acting_user=volunteer)
+    partner = partner_register(data=partner_input(contact_person=SECRET["partner_contact"]), acting_user=supervisor)
+    partner_activity_log(
+        partner=partner, data=partner_activity_input(notes=SECRET["partner_notes"]), acting_user=supervisor
+    )
     return {
         "report": report,
         "attachment": report.attachments.first(),
@@ -269,6 +281,7 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
         "referral": referral,
         "session": session,
         "group": group,
+        "partner": partner,
     }
 
 

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cases.models import Case
+from cases.choices import ServiceStatus
+from cases.models import Case, CaseService
 from cases.services import ChildInput, case_add_child, case_add_perpetrator, service_plan
 from core.models import AuditEvent
 from core.periods import Period
 from dashboard import exports
-from dashboard.exports import SIMFONI_HEADER
+from dashboard.simfoni import PERPETRATOR_HEADER, VICTIM_HEADER
 from tests.cases_data import new_report, service_input
 from tests.reporting import NARRATIVE
 from triage.services import report_accept
@@ -273,30 +274,68 @@ def test_it_refuses_a_reversed_period(as_user, supervisor, case):
 
 
 def test_it_exports_one_simfoni_row_per_child_victim(as_user, supervisor, case):
+    Case.objects.filter(pk=case.pk).update(occurred_on=date(2026, 5, 1), simfoni_number="SIM-6471-0042")
+    CaseService.objects.filter(case=case, service_type="kesehatan").update(status=ServiceStatus.IN_PROGRESS)
     response = as_user(supervisor).get(DOWNLOAD, {"kind": "simfoni"})
-    assert response["Content-Disposition"].endswith(f'filename="simfoni-ppa-{timezone.localdate().isoformat()}.csv"')
+    assert response["Content-Disposition"].endswith(
+        f'filename="simfoni-ppa-korban-{timezone.localdate().isoformat()}.csv"'
+    )
     rows = csv_rows(response)
-    assert rows[0] == SIMFONI_HEADER
+    assert rows[0] == VICTIM_HEADER
     budi, siti = as_dicts(rows)
     assert budi["No. registrasi"] == siti["No. registrasi"] == case.reference
-    assert budi["Tanggal registrasi"] == timezone.localdate(case.opened_at).isoformat()
-    assert budi["Tempat kejadian"] == "rumah_tangga"
-    assert budi["Bentuk kekerasan"] == "fisik; psikis"  # perundungan is psikis in SIMFONI-PPA
-    child_columns = ("Usia", "Jenis kelamin", "Pendidikan", "Disabilitas")
-    assert [budi[name] for name in child_columns] == ["6-12", "L", "", "tidak diketahui"]
-    assert [siti[name] for name in child_columns] == ["13-17", "P", "sltp", "ya"]
-    assert budi["Hubungan pelaku"] == "orang_tua; guru"
-    assert budi["Layanan"] == "kesehatan; rehabilitasi_sosial"
+    assert budi["No. registrasi SIMFONI-PPA"] == "SIM-6471-0042"
+    first_report = case.case_reports.get().report
+    assert budi["Tanggal registrasi"] == timezone.localdate(first_report.received_at).isoformat()
+    assert budi["Tanggal kejadian"] == "2026-05-01"
+    assert (budi["Kode kecamatan"], budi["Kecamatan"]) == ("64.71.03", "Balikpapan Utara")
+    assert (budi["Kode kelurahan"], budi["Kelurahan"]) == (case.kelurahan.code, "Gunung Samarinda")
+    assert len(budi["Kode kelurahan"].replace(".", "")) == 10
+    assert (budi["Tempat kejadian"], budi["Tempat kejadian (rinci)"]) == ("Rumah tangga", "Rumah tangga")
+    assert budi["Bentuk kekerasan"] == "Fisik; Psikis"  # perundungan is psikis in SIMFONI-PPA
+    child_columns = ("Kelompok usia", "Jenis kelamin", "Pendidikan", "Disabilitas")
+    assert [budi[name] for name in child_columns] == ["6-12", "Laki-laki", "", "tidak diketahui"]
+    assert [siti[name] for name in child_columns] == ["13-17", "Perempuan", "SLTP", "ya"]
+    assert budi["Hubungan pelaku"] == "Orang tua; Guru"
+    assert budi["Layanan"] == "Kesehatan"  # given: in progress or done, not the one only planned
+    assert budi["Sumber pengaduan"] == "Formulir daring"
+    event = AuditEvent.objects.get(action="dashboard.exported")
+    assert (event.data["rows"], event.data["sheet"]) == (2, "korban")
+
+
+def test_it_exports_one_simfoni_row_per_perpetrator(as_user, supervisor, case):
+    Case.objects.filter(pk=case.pk).update(occurred_on=date(2026, 5, 1))
+    response = as_user(supervisor).get(DOWNLOAD, {"kind": "simfoni", "sheet": "pelaku"})
+    assert response["Content-Disposition"].endswith(
+        f'filename="simfoni-ppa-pelaku-{timezone.localdate().isoformat()}.csv"'
+    )
+    rows = csv_rows(response)
+    assert rows[0] == PERPETRATOR_HEADER
+    parent, teacher = as_dicts(rows)
+    assert parent["No. registrasi"] == teacher["No. registrasi"] == case.reference
+    assert (parent["Hubungan dengan korban"], teacher["Hubungan dengan korban"]) == ("Orang tua", "Guru")
+    assert teacher["Tinggal serumah dengan korban"] == "tidak"
+    assert teacher["Pelaku anak (ABH)"] == "tidak diketahui"
+    assert (teacher["Jenis kelamin"], teacher["Usia"]) == ("tidak diketahui", "tidak diketahui")
+    assert (teacher["Kode kecamatan"], teacher["Kode kelurahan"]) == ("64.71.03", case.kelurahan.code)
+    assert teacher["Tanggal kejadian"] == "2026-05-01"
+    assert "Wali kelas" not in flat_text(rows)
     assert AuditEvent.objects.get(action="dashboard.exported").data["rows"] == 2
+    # The perpetrators' sheet marks nothing: the victims' sheet still finds the case new.
+    assert Case.objects.get(pk=case.pk).simfoni_exported_at is None
+    assert not AuditEvent.objects.filter(action="dashboard.simfoni_marked").exists()
 
 
 def test_it_never_puts_identities_in_the_simfoni_export(as_user, supervisor, case):
     response = as_user(supervisor).get(DOWNLOAD, {"kind": "simfoni", "format": "xlsx", "include_identities": "on"})
-    rows = xlsx_rows(response)
-    assert rows[0] == SIMFONI_HEADER
-    assert len(rows) == 3
-    text = flat_text(rows)
-    for secret in ("Budi", "Siti", CONTACT, NARRATIVE):
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames == ["Korban", "Pelaku"]
+    victims = [list(row) for row in workbook["Korban"].iter_rows(values_only=True)]
+    perpetrators = [list(row) for row in workbook["Pelaku"].iter_rows(values_only=True)]
+    assert (victims[0], perpetrators[0]) == (VICTIM_HEADER, PERPETRATOR_HEADER)
+    assert (len(victims), len(perpetrators)) == (3, 3)
+    text = flat_text(victims + perpetrators)
+    for secret in ("Budi", "Siti", CONTACT, NARRATIVE, "Wali kelas", "-03-05"):
         assert secret not in text
     assert not AuditEvent.objects.filter(action="dashboard.exported_identities").exists()
 
@@ -318,6 +357,8 @@ def _queries_for(client, params) -> int:
         {"kind": "cases", "format": "csv"},
         {"kind": "cases", "format": "xlsx", "include_identities": "on"},
         {"kind": "simfoni", "format": "csv"},
+        {"kind": "simfoni", "format": "csv", "sheet": "pelaku"},
+        {"kind": "simfoni", "format": "xlsx"},
     ],
 )
 def test_it_keeps_the_number_of_queries_fixed(as_user, supervisor, officer, params):

@@ -15,7 +15,7 @@ from cases.choices import ConsentItem, LegalStage, ProviderKind, ReferralStatus
 from cases.models import Case, CaseTransfer, Child, LegalRecord, Perpetrator, Referral
 from core.models import AuditEvent
 from dashboard import staff_selectors
-from dashboard.exports import SIMFONI_HEADER
+from dashboard.simfoni import VICTIM_HEADER
 from tests.cases_data import provider
 from tests.dashboard.test_dashboard_exports import DOWNLOAD, as_dicts, csv_rows, flat_text, open_case, xlsx_rows
 from tests.dashboard.test_dashboard_justice import period
@@ -174,15 +174,15 @@ def test_a_case_without_a_legal_record_has_empty_legal_columns(as_user, supervis
 def test_it_writes_the_justice_columns_in_the_simfoni_export(as_user, supervisor, justice_case):
     response = as_user(supervisor).get(DOWNLOAD, {"kind": "simfoni", "format": "xlsx"})
     rows = xlsx_rows(response)
-    assert rows[0] == SIMFONI_HEADER
+    assert rows[0] == VICTIM_HEADER
     [row] = as_dicts(rows)
 
-    assert row["Usia"] == "13-17"
+    assert row["Kelompok usia"] == "13-17"
     assert row["Usia saat kejadian"] == 16
-    assert row["Jenis kelamin pelaku"] == "L; tidak diketahui"
+    assert row["Jenis kelamin pelaku"] == "Laki-laki; tidak diketahui"
     assert row["Usia pelaku"] == "16; tidak diketahui"
     assert row["Jumlah pelaku anak (ABH)"] == 1
-    assert row["Tahap proses hukum"] == "penyidikan"
+    assert row["Tahap proses hukum"] == "Penyidikan"
     assert row["Tanggal laporan polisi"] is not None and row["Tanggal laporan polisi"].date() == date(2026, 3, 2)
     assert row["Diteruskan ke polisi dalam 3x24 jam"] == "ya"
     assert (row["Jumlah rujukan"], row["Rujukan terbuka"]) == (3, 2)
@@ -211,7 +211,7 @@ def test_the_heads_export_holds_no_identity_and_reads_no_encrypted_column(
     text = flat_text(rows)
     for secret in SECRETS:
         assert secret not in text
-    assert "Investigation (penyidikan)" in text or "penyidikan" in text
+    assert "Investigation (penyidikan)" in text or "Penyidikan" in text
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     for column in ENCRYPTED_COLUMNS:
         assert column not in sql
@@ -236,7 +236,11 @@ def test_the_justice_columns_keep_the_number_of_queries_fixed(as_user, superviso
             csv_rows(response) if params["format"] == "csv" else xlsx_rows(response)
         return len(captured)
 
-    for params in ({"kind": "cases", "format": "csv"}, {"kind": "simfoni", "format": "xlsx"}):
+    for params in (
+        {"kind": "cases", "format": "csv"},
+        {"kind": "simfoni", "format": "xlsx"},
+        {"kind": "simfoni", "format": "csv", "sheet": "pelaku"},
+    ):
         few = queries(params)
         for number in range(4):
             case = open_case(
@@ -245,7 +249,7 @@ def test_the_justice_columns_keep_the_number_of_queries_fixed(as_user, superviso
             referral(case, officer)
             Perpetrator.objects.create(case=case, relation="lainnya", age=30, is_child=False)
         assert queries(params) == few
-    assert Case.objects.count() == 9
+    assert Case.objects.count() == 13
 
 
 def test_the_export_and_the_dashboard_agree(as_user, supervisor, officer, justice_case):

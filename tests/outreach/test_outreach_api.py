@@ -36,7 +36,7 @@ def as_json(data) -> dict:
     payload = {}
     for field in fields(data):
         value = getattr(data, field.name)
-        if field.name == "rt":
+        if field.name in ("rt", "kelurahan", "kecamatan") and value is not None:
             value = value.pk
         elif isinstance(value, (date, time)):
             value = value.isoformat()
@@ -174,8 +174,16 @@ def test_it_refuses_writes_from_readers(client, request, rt, persona):
 
     assert post_json(client, SESSIONS, session_payload(rt)).status_code == 403
     assert post_json(client, GROUPS, as_json(group_input(rt))).status_code == 403
-    assert post_json(client, FORUM, as_json(forum_input(rt))).status_code == 403
+    forum = post_json(client, FORUM, as_json(forum_input(rt)))
+    if persona == "head":
+        assert forum.status_code == 403
+    else:  # the agency records Forum Anak at city, kecamatan and kelurahan level; RTs are the volunteers'
+        assert forum.status_code == 400
+        assert forum.json() == {
+            "level": [{"message": forum.json()["level"][0]["message"], "code": "level_not_allowed"}]
+        }
     assert no_outreach_writes()
+    assert ForumAnakActivity.objects.count() == 0
 
 
 # --- Who may read --------------------------------------------------------------------------------
@@ -532,5 +540,11 @@ def test_it_documents_every_operation_in_the_schema(client):
         "outreach_group_partial_update",
         "outreach_forum_activity_list",
         "outreach_forum_activity_log",
+        "outreach_partner_list",
+        "outreach_partner_register",
+        "outreach_partner_detail",
+        "outreach_partner_deactivate",
+        "outreach_partner_activity_list",
+        "outreach_partner_activity_log",
     ):
         assert f"operationId: {operation_id}\n" in schema

@@ -40,6 +40,9 @@ BASE = {
         ({"violence_types": {"seksual"}, "occurred_on": date(2026, 11, 20)}, Priority.TINGGI, "type_seksual"),
         ({"violence_types": {"seksual"}}, Priority.TINGGI, "type_seksual"),
         ({"violence_types": {"trafficking"}}, Priority.TINGGI, "type_trafficking"),
+        # KSBE (online sexual violence) is sexual violence: high, but no forensic examination to rush to.
+        ({"violence_types": {"ksbe"}}, Priority.TINGGI, "type_ksbe"),
+        ({"violence_types": {"ksbe", "online"}, "occurred_on": date(2026, 11, 26)}, Priority.TINGGI, "type_ksbe"),
         ({"violence_types": {"eksploitasi"}}, Priority.TINGGI, "type_eksploitasi"),
         ({"perpetrator_lives_with_child": "yes"}, Priority.TINGGI, "perpetrator_lives_with_child"),
         ({"child_age": 5}, Priority.TINGGI, "child_under_6"),

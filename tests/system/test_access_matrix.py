@@ -25,12 +25,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.referrals import referral_send
 from cases.services import service_plan
-from outreach.services import child_care_group_register, outreach_session_log
+from outreach.services import child_care_group_register, outreach_session_log, partner_register
 from reports.choices import Channel
 from reports.services import report_submit
 from tests.cases_data import new_report, referral_input, service_input
 from tests.conftest import login_as
-from tests.outreach_data import group_input, session_input
+from tests.outreach_data import group_input, partner_input, session_input
 from tests.reporting import jpeg_upload, report_input
 from triage.services import report_accept
 
@@ -68,6 +68,15 @@ EXPECTED = {
     "staf/sosialisasi/sasaran/": (None, "302 403 403 200 200 200 200 403"),
     "staf/sosialisasi/ekspor/sesi.csv": (None, "302 403 403 200 200 200 200 403"),
     "staf/sosialisasi/ekspor/kelompok.csv": (None, "302 403 403 200 200 200 200 403"),
+    # Forum Anak at every level and partner organisations: the agency reads; officers and supervisors
+    # record (RECORD_AGENCY_OUTREACH); deactivating asks for confirmation first (GET)
+    "staf/sosialisasi/forum-anak/": (None, "302 403 403 200 200 200 200 403"),
+    "staf/sosialisasi/forum-anak/catat/": (None, "302 403 403 200 200 200 403 403"),
+    "staf/sosialisasi/mitra/": (None, "302 403 403 200 200 200 200 403"),
+    "staf/sosialisasi/mitra/baru/": (None, "302 403 403 200 200 200 403 403"),
+    "staf/sosialisasi/mitra/<uuid:uuid>/": ("partner", "302 403 403 200 200 200 200 403"),
+    "staf/sosialisasi/mitra/<uuid:uuid>/kegiatan/": ("partner", "302 403 403 200 200 200 403 403"),
+    "staf/sosialisasi/mitra/<uuid:uuid>/nonaktifkan/": ("partner", "302 403 403 200 200 200 403 403"),
     # --- notifications (case readers) and the escalation ladder (supervisor, head)
     "staf/notifikasi/": (None, "302 403 403 200 200 200 200 403"),
     "staf/notifikasi/tandai-dibaca/": (None, "302 403 403 405 405 405 405 403"),
@@ -75,6 +84,7 @@ EXPECTED = {
     "akun/notifikasi/": (None, "302 403 403 200 200 200 200 403"),
     # --- dashboards and exports: supervisor and head
     "staf/dasbor/": (None, "302 403 403 403 403 200 200 403"),
+    "staf/dasbor/kla/": (None, "302 403 403 403 403 200 200 403"),
     "staf/ekspor/": (None, "302 403 403 403 403 200 200 403"),
     "staf/ekspor/unduh/": (None, "302 403 403 403 403 200 200 403"),
     # --- triage: officers and supervisors; the report is not in a case, so any officer may open it
@@ -96,6 +106,7 @@ EXPECTED = {
     "staf/kasus/<uuid:uuid>/": ("case", "302 403 403 404 200 200 200 403"),
     "staf/kasus/<uuid:uuid>/akses/": ("case", "302 403 403 403 403 200 403 403"),
     "staf/kasus/<uuid:uuid>/asesmen/": ("case", "302 403 403 405 405 405 405 403"),
+    "staf/kasus/<uuid:uuid>/simfoni/": ("case", "302 403 403 405 405 405 405 403"),
     "staf/kasus/<uuid:uuid>/lanjut/": ("case", "302 403 403 405 405 405 405 403"),
     "staf/kasus/<uuid:uuid>/anak/": ("case", "302 403 403 405 405 405 405 403"),
     "staf/kasus/<uuid:uuid>/pelaku/": ("case", "302 403 403 405 405 405 405 403"),
@@ -157,6 +168,7 @@ EXPECTED = {
     "api/v1/cases/": (None, "403 403 403 200 200 200 200 403"),
     "api/v1/cases/<uuid:uuid>/": ("case", "403 403 403 404 200 200 200 403"),
     "api/v1/cases/<uuid:uuid>/transitions/": ("case", "403 403 403 405 405 405 405 403"),
+    "api/v1/cases/<uuid:uuid>/simfoni/": ("case", "403 403 403 405 405 405 405 403"),
     "api/v1/cases/<uuid:uuid>/assign/": ("case", "403 403 403 405 405 405 405 403"),
     "api/v1/cases/<uuid:uuid>/children/": ("case", "403 403 403 405 405 405 405 403"),
     "api/v1/cases/<uuid:uuid>/services/": ("case", "403 403 403 405 405 405 405 403"),
@@ -182,6 +194,10 @@ EXPECTED = {
     "api/v1/outreach/groups/": (None, "403 200 200 200 200 200 200 403"),
     "api/v1/outreach/groups/<uuid:uuid>/": ("group", "403 404 200 200 200 200 200 403"),
     "api/v1/outreach/forum-activities/": (None, "403 200 200 200 200 200 200 403"),
+    "api/v1/outreach/partners/": (None, "403 403 403 200 200 200 200 403"),
+    "api/v1/outreach/partners/<uuid:uuid>/": ("partner", "403 403 403 200 200 200 200 403"),
+    "api/v1/outreach/partners/<uuid:uuid>/deactivate/": ("partner", "403 403 403 405 405 405 405 403"),
+    "api/v1/outreach/partners/<uuid:uuid>/activities/": ("partner", "403 403 403 200 200 200 200 403"),
     # the machine-readable API description holds no data (api/docs/, its viewer, is not checked here)
     "api/schema/": (None, "200 200 200 200 200 200 200 200"),
 }
@@ -211,6 +227,7 @@ API_EXPECTED = {
     "GET /api/v1/cases/{uuid}/": ("case", "403 403 403 404 200 200 200 403"),
     "PATCH /api/v1/cases/{uuid}/": ("case", "403 403 403 404 400 400 403 403"),
     "POST /api/v1/cases/{uuid}/transitions/": ("case", "403 403 403 404 400 400 403 403"),
+    "PUT /api/v1/cases/{uuid}/simfoni/": ("case", "403 403 403 404 400 400 403 403"),
     "POST /api/v1/cases/{uuid}/assign/": ("case", "403 403 403 404 403 400 403 403"),
     "POST /api/v1/cases/{uuid}/children/": ("case", "403 403 403 404 400 400 403 403"),
     "POST /api/v1/cases/{uuid}/services/": ("case", "403 403 403 404 400 400 403 403"),
@@ -252,7 +269,15 @@ API_EXPECTED = {
     "PUT /api/v1/outreach/groups/{uuid}/": ("group", "403 404 400 403 403 403 403 403"),
     "PATCH /api/v1/outreach/groups/{uuid}/": ("group", "403 404 200 403 403 403 403 403"),
     "GET /api/v1/outreach/forum-activities/": (None, "403 200 200 200 200 200 200 403"),
-    "POST /api/v1/outreach/forum-activities/": (None, "403 400 400 403 403 403 403 403"),
+    "POST /api/v1/outreach/forum-activities/": (None, "403 400 400 400 400 400 403 403"),
+    # --- partner organisations: the agency reads them; officers and supervisors register them and log
+    # their activities; deactivating needs no body
+    "GET /api/v1/outreach/partners/": (None, "403 403 403 200 200 200 200 403"),
+    "POST /api/v1/outreach/partners/": (None, "403 403 403 400 400 400 403 403"),
+    "GET /api/v1/outreach/partners/{uuid}/": ("partner", "403 403 403 200 200 200 200 403"),
+    "POST /api/v1/outreach/partners/{uuid}/deactivate/": ("partner", "403 403 403 200 200 200 403 403"),
+    "GET /api/v1/outreach/partners/{uuid}/activities/": ("partner", "403 403 403 200 200 200 200 403"),
+    "POST /api/v1/outreach/partners/{uuid}/activities/": ("partner", "403 403 403 400 400 400 403 403"),
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Never kept by a browser or a cache: every answer to a logged-in person (it may carry identities or
@@ -299,6 +324,7 @@ def world(settings, tmp_path, rt, volunteer, officer):
         "attachment": report.attachments.get(),
         "session": outreach_session_log(data=session_input(rt), acting_user=volunteer),
         "group": child_care_group_register(data=group_input(rt), acting_user=volunteer),
+        "partner": partner_register(data=partner_input(), acting_user=officer),
     }
 
 

@@ -33,12 +33,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cases.services import case_record_assessment, service_plan
-from outreach.services import child_care_group_register, outreach_session_log
+from outreach.services import child_care_group_register, outreach_session_log, partner_register
 from reports.choices import Channel
 from reports.services import report_submit
 from tests.cases_data import new_report, service_input
 from tests.conftest import login_as
-from tests.outreach_data import group_input, session_input
+from tests.outreach_data import group_input, partner_input, session_input
 from tests.reporting import report_input
 from triage.services import report_accept
 
@@ -58,7 +58,10 @@ RECORDS = {
     "/api/v1/cases/": "case",
     "/api/v1/outreach/sessions/": "session",
     "/api/v1/outreach/groups/": "group",
+    "/api/v1/outreach/partners/": "partner",
 }
+# Partners are the agency's (RECORD_AGENCY_OUTREACH), not a volunteer's: a supervisor tries them.
+AGENCY_OUTREACH = "/api/v1/outreach/partners/"
 
 
 @pytest.fixture(autouse=True)
@@ -94,6 +97,7 @@ def world(settings, tmp_path, rt, volunteer, officer, supervisor):
         "receipt_code": submitted.receipt_code,
         "session": outreach_session_log(data=session_input(rt), acting_user=volunteer),
         "group": child_care_group_register(data=group_input(rt), acting_user=volunteer),
+        "partner": partner_register(data=partner_input(), acting_user=supervisor),
         "sessionid": {"supervisor": session_of(supervisor), "volunteer": session_of(volunteer)},
     }
 
@@ -106,6 +110,8 @@ def session_of(user) -> str:
 def persona_for(method: str, path: str) -> str:
     if (method, path) in ANONYMOUS:
         return "anonymous"
+    if path.startswith(AGENCY_OUTREACH):
+        return "supervisor"
     return "volunteer" if path.startswith("/api/v1/outreach/") else "supervisor"
 
 
