@@ -16,4 +16,7 @@ accesslog = "-"
 # No client address, no user agent, no query string: anonymous reporters leave no trace in
 # the logs (design: confidentiality rules).
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-forwarded_allow_ips = "*"
+# X-Forwarded-Proto is believed only from these addresses or networks (comma separated):
+# docker-compose.yml sets the network nginx reaches gunicorn from; never "*", which would let
+# anyone who reaches gunicorn directly say their plain request came over HTTPS.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"

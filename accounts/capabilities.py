@@ -74,6 +74,13 @@ class Capability(StrEnum):
     HEAR_OF_GRANTS = "hear_of_grants"
     # the admin site: accounts, areas and reference data, never case content
     ADMINISTER = "administer"
+    # --- privacy (UU 27/2022 PDP)
+    # the audit trail: who did what to which record and when, never the content
+    READ_AUDIT_TRAIL = "read_audit_trail"
+    # the data-subject requests and breach registers, without their free text; told of every breach
+    READ_PRIVACY_REGISTERS = "read_privacy_registers"
+    # record and answer requests and breaches, read their free text; reminded of their deadlines
+    MANAGE_PRIVACY_REGISTERS = "manage_privacy_registers"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -128,6 +135,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.WATCH_ALERTING,
             Capability.GRANT_ROLES,
             Capability.HEAR_OF_GRANTS,
+            Capability.READ_PRIVACY_REGISTERS,
+        }
+    ),
+    # UU PDP Pasal 53: reads the audit trail and keeps the privacy registers; never a report or a
+    # case (design: separation of duties).
+    Role.DPO: frozenset(
+        {
+            Capability.READ_AUDIT_TRAIL,
+            Capability.READ_PRIVACY_REGISTERS,
+            Capability.MANAGE_PRIVACY_REGISTERS,
+            Capability.RECEIVE_ALERTS,
+            Capability.WATCH_ALERTING,
         }
     ),
     # Keeps the system running; reads no report or case.

@@ -10,15 +10,18 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Case officer")
     SUPERVISOR = "supervisor", _("Supervisor")
     HEAD = "head", _("Head of agency")
+    # UU 27/2022 PDP Pasal 53: the data protection officer (Petugas Pelindungan Data).
+    DPO = "dpo", _("Data protection officer")
     ADMIN = "admin", _("System administrator")
 
 
 # Agency staff log in with a second factor; RT volunteers do not (see README, Accounts).
-STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
-# Roles that read case content or steer it (design: separation of duties). Only a holder of
+STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD, Role.DPO, Role.ADMIN})
+# Roles that read case content or steer it, or, the data protection officer, read the audit trail
+# and the privacy registers (design: separation of duties). Only a holder of
 # Capability.GRANT_ROLES gives them, never the system administrator (accounts.services.user_grant_role).
 # What each role may do is accounts.capabilities.
-AGENCY_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD})
+AGENCY_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.HEAD, Role.DPO})
 
 
 class KlaUserManager(UserManager):

@@ -31,7 +31,10 @@ _TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 (
 
 def _agency_role_by_granter() -> DomainError:
     return DomainError(
-        _("Officer, supervisor and head of agency roles are given by a supervisor or the head of agency."),
+        _(
+            "Officer, supervisor, head of agency and data protection officer roles are given by a supervisor "
+            "or the head of agency."
+        ),
         code="agency_role_by_granter",
         field="role",
     )
@@ -175,8 +178,8 @@ def user_login_admin_refusal(*, user: User) -> DomainError | None:
     if user.role in AGENCY_ROLES:
         return DomainError(
             _(
-                "The login of an officer, supervisor or head of agency is reset by a supervisor or the head "
-                "of agency, on the staff roles page."
+                "The login of an officer, supervisor, head of agency or data protection officer is reset by a "
+                "supervisor or the head of agency, on the staff roles page."
             ),
             code="login_by_granter",
         )
@@ -224,7 +227,11 @@ def user_grant_role(*, acting_user: User | None, user: User, role: str) -> User:
             _("Only a supervisor or the head of agency can grant roles."), code="not_a_granter", field="role"
         )
     if role not in AGENCY_ROLES:
-        raise DomainError(_("Choose officer, supervisor or head of agency."), code="not_an_agency_role", field="role")
+        raise DomainError(
+            _("Choose officer, supervisor, head of agency or data protection officer."),
+            code="not_an_agency_role",
+            field="role",
+        )
     user = User.objects.select_for_update().get(pk=user.pk)
     if acting_user is not None and user.pk == acting_user.pk:
         raise DomainError(_("Nobody can change their own role."), code="own_role", field="user")
@@ -321,7 +328,7 @@ def user_reset_login(*, acting_user: User, user: User) -> str:
         raise DomainError(_("Nobody can reset their own login."), code="own_login", field="user")
     if user.role not in AGENCY_ROLES:
         raise DomainError(
-            _("Only the logins of officers, supervisors and heads of agency are reset here."),
+            _("Only the logins of officers, supervisors, heads of agency and data protection officers are reset here."),
             code="not_an_agency_account",
             field="user",
         )

@@ -238,7 +238,8 @@ def quick_exit(request):
 def _start_page(user) -> str | None:
     """Where the user's work is, asked by capability (never by role): whoever logs outreach starts
     at their RTs, whoever triages but does not supervise at the report inbox, whoever reads the
-    dashboard but does not triage (the head of agency) at the dashboard's headline figures;
+    dashboard but does not triage (the head of agency) at the dashboard's headline figures,
+    whoever keeps the privacy registers (the data protection officer) at the requests register;
     the rest here, at what waits for their approval."""
     if user_can(user, Capability.LOG_OUTREACH):
         return "outreach:home"
@@ -246,6 +247,8 @@ def _start_page(user) -> str | None:
         return "triage:inbox"
     if user_can(user, Capability.SEE_DASHBOARD) and not user_can(user, Capability.TRIAGE):
         return "dashboard_staff:index"
+    if user_can(user, Capability.MANAGE_PRIVACY_REGISTERS):
+        return "privacy:requests"
     return None
 
 

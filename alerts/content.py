@@ -1,5 +1,7 @@
 """What an alert says. Only: reference, priority, area, how late, a link into the staff UI.
-Never a child's name, the narrative, an address or the reporter's contact (design)."""
+Never a child's name, the narrative, an address or the reporter's contact (design). An alert about
+a privacy register entry (a breach, a data subject's request) says its register reference and its
+deadline, never what happened nor who asked."""
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -7,13 +9,14 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.capabilities import Capability, user_can
 from accounts.models import User
 
-from .models import Alert, AlertKind
+from .models import PRIVACY_KINDS, Alert, AlertKind
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class AlertContent:
     late_minutes: int
     late_text: str
     link: str
+    due_text: str = ""  # the deadline of a privacy register entry, in words
 
     def as_payload(self) -> dict:
         return asdict(self)
@@ -57,7 +61,14 @@ TITLES = {
     AlertKind.HEARING_SOON: lambda: _("Court hearing soon"),
     AlertKind.REFERRAL_UNANSWERED: lambda: _("Referral still without the provider's answer"),
     AlertKind.APPROVAL_WAITING: lambda: _("A case plan is waiting for your approval"),
+    AlertKind.BREACH_RECORDED: lambda: _("Personal data breach recorded: notify within 3x24 hours (UU PDP Pasal 46)"),
+    AlertKind.BREACH_DUE: lambda: _("Breach notification due soon (UU PDP Pasal 46)"),
+    AlertKind.BREACH_OVERDUE: lambda: _("Breach not notified in time (UU PDP Pasal 46)"),
+    AlertKind.REQUEST_DUE: lambda: _("A data subject's request is due soon"),
+    AlertKind.REQUEST_OVERDUE: lambda: _("A data subject's request is overdue"),
 }
+# Lateness of a privacy register entry is counted from its deadline.
+PRIVACY_LATE_KINDS = {AlertKind.BREACH_OVERDUE, AlertKind.REQUEST_OVERDUE}
 
 # Lateness is counted from the report's acknowledgement deadline: for the escalation ladder only.
 LATE_KINDS = {AlertKind.ESCALATION_SUPERVISOR, AlertKind.ESCALATION_HEAD}
@@ -97,13 +108,32 @@ CONTENT_FIELDS = {
 }
 # An alert about a report in a case (a reporter's message) links to the case page (alert_link).
 CONTENT_FIELDS["report_in_case"] = (*CONTENT_FIELDS["report"], "case__uuid")
+# Privacy register entries: their reference (from the id) and deadline, never their encrypted text.
+CONTENT_FIELDS["breach"] = ("kind", "level", "report", "case", "breach", "breach__uuid", "breach__notify_due_at")
+CONTENT_FIELDS["subject_request"] = (
+    "kind",
+    "level",
+    "report",
+    "case",
+    "breach",
+    "subject_request",
+    "subject_request__uuid",
+    "subject_request__due_at",
+)
 
 
 def alert_link(alert: Alert, recipient: User | None = None) -> str:
     """A page `recipient` may open about the alert (without a recipient: the page for staff who
     triage). A report's page for those who triage it; the case page for those who read cases
     (the head of agency reads it without identities); otherwise the escalation overview or the
-    person's notifications. Every kind for every role that receives it: tests/alerts/test_alert_links.py."""
+    person's notifications. Every kind for every role that receives it: tests/alerts/test_alert_links.py.
+    A privacy register entry links to its page in the register, for those who read the registers."""
+    if alert.kind in PRIVACY_KINDS:
+        if recipient is not None and not user_can(recipient, Capability.READ_PRIVACY_REGISTERS):
+            return reverse("alerts:inbox")
+        if alert.breach_id:
+            return reverse("privacy:breach", args=[alert.breach.uuid])
+        return reverse("privacy:request", args=[alert.subject_request.uuid])
     if recipient is None or user_can(recipient, Capability.TRIAGE):
         if alert.case_id and (alert.kind in REPORTER_KINDS or not alert.report_id):
             # The case page shows the thread, takes the answer and, closed, reopens the case.
@@ -116,8 +146,29 @@ def alert_link(alert: Alert, recipient: User | None = None) -> str:
     return reverse("alerts:inbox")
 
 
+def _privacy_content(alert: Alert, *, recipient: User | None, now: datetime) -> AlertContent:
+    entry = alert.breach if alert.breach_id else alert.subject_request
+    due = entry.notify_due_at if alert.breach_id else entry.due_at
+    late = int((now - due).total_seconds() // 60) if alert.kind in PRIVACY_LATE_KINDS else 0
+    return AlertContent(
+        kind=alert.kind,
+        level=alert.level,
+        title=str(TITLES[alert.kind]()),
+        reference=entry.reference,
+        priority="",
+        priority_label="",
+        area="",
+        late_minutes=max(late, 0),
+        late_text=_late_text(late),
+        link=f"{settings.SITE_URL}{alert_link(alert, recipient)}",
+        due_text=_("Due %(time)s") % {"time": date_format(timezone.localtime(due), "DATETIME_FORMAT")},
+    )
+
+
 def alert_content(alert: Alert, *, recipient: User | None = None, now: datetime | None = None) -> AlertContent:
     now = now or timezone.now()
+    if alert.kind in PRIVACY_KINDS:
+        return _privacy_content(alert, recipient=recipient, now=now)
     if alert.report_id:
         report = alert.report
         reference, priority, priority_label = report.reference, report.priority, report.get_priority_display()

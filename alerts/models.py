@@ -25,6 +25,25 @@ class AlertKind(models.TextChoices):
     HEARING_SOON = "hearing_soon", _("Court hearing soon")
     REFERRAL_UNANSWERED = "referral_due", _("Referral without an answer")
     APPROVAL_WAITING = "approval_wait", _("Waiting for your approval")
+    # UU 27/2022 PDP: a breach is notified within 3x24 hours (Pasal 46); a data subject's request is
+    # answered in time (privacy.services).
+    BREACH_RECORDED = "breach_new", _("Personal data breach recorded")
+    BREACH_DUE = "breach_due", _("Breach notification due soon (UU PDP)")
+    BREACH_OVERDUE = "breach_due_2", _("Breach not notified in time (UU PDP)")
+    REQUEST_DUE = "pdp_request_due", _("Data subject request due soon")
+    REQUEST_OVERDUE = "pdp_request_2", _("Data subject request overdue")
+
+
+# About a privacy register entry (a breach, a data subject's request), not a report or a case.
+PRIVACY_KINDS = frozenset(
+    {
+        AlertKind.BREACH_RECORDED,
+        AlertKind.BREACH_DUE,
+        AlertKind.BREACH_OVERDUE,
+        AlertKind.REQUEST_DUE,
+        AlertKind.REQUEST_OVERDUE,
+    }
+)
 
 
 class DeliveryStatus(models.TextChoices):
@@ -42,6 +61,10 @@ class Alert(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), default=1)
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts")
+    breach = models.ForeignKey("privacy.Breach", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts")
+    subject_request = models.ForeignKey(
+        "privacy.DataSubjectRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
     created_at = models.DateTimeField(_("raised"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -51,7 +74,11 @@ class Alert(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=AlertKind.values), name="alert_kind_known"),
             models.CheckConstraint(
-                condition=models.Q(report__isnull=False) | models.Q(case__isnull=False), name="alert_about_something"
+                condition=models.Q(report__isnull=False)
+                | models.Q(case__isnull=False)
+                | models.Q(breach__isnull=False)
+                | models.Q(subject_request__isnull=False),
+                name="alert_about_something",
             ),
         ]
 

@@ -35,6 +35,11 @@ _ABOUT_FIELDS = (
     "alert__case__risk_level",
     "alert__case__kelurahan__name",
     "alert__case__kelurahan__kecamatan__name",
+    # a privacy register entry: its id (the reference), uuid and deadline, never its text
+    "alert__breach__uuid",
+    "alert__breach__notify_due_at",
+    "alert__subject_request__uuid",
+    "alert__subject_request__due_at",
 )
 
 
@@ -47,7 +52,12 @@ def notification_list(*, user: User) -> QuerySet[Delivery]:
     the alert is about in the same query."""
     return (
         _in_app_delivered(user)
-        .select_related("alert__report__kelurahan__kecamatan", "alert__case__kelurahan__kecamatan")
+        .select_related(
+            "alert__report__kelurahan__kecamatan",
+            "alert__case__kelurahan__kecamatan",
+            "alert__breach",
+            "alert__subject_request",
+        )
         .only("created_at", "sent_at", "read_at", *_ABOUT_FIELDS)
         .order_by("-created_at", "-pk")
     )

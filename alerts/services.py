@@ -14,6 +14,7 @@ from cases.choices import CaseStatus
 from cases.models import Case, CaseReport, CaseService, CourtHearing, LegalRecord
 from cases.referral_selectors import referrals_unanswered
 from core.models import AuditEvent
+from privacy.models import Breach, DataSubjectRequest
 from reports.choices import AuthorKind, Priority
 from reports.models import PublicStatus, Report, ReportMessage
 from triage.threads import left_unread
@@ -100,13 +101,17 @@ def _channels_of(users: Iterable[User]) -> dict[int, list[str]]:
     return {user.pk: (preferences.get(user.pk) or default).channels() for user in users}
 
 
-def _alert_insert(*, key: str, kind: str, level: int, report, case) -> Alert | None:
+_ABOUT = ("report", "case", "breach", "subject_request")
+
+
+def _alert_insert(*, key: str, kind: str, level: int, about: dict) -> Alert | None:
     """INSERT ... ON CONFLICT DO NOTHING: the new alert, or None when the key exists already.
-    One statement where get_or_create takes a SELECT, a savepoint, an INSERT and a release."""
+    One statement where get_or_create takes a SELECT, a savepoint, an INSERT and a release.
+    `about` names what the alert is about (_ABOUT: the record or None)."""
     meta = Alert._meta
-    columns = [meta.get_field(name).column for name in ("key", "kind", "level", "report", "case", "created_at")]
+    columns = [meta.get_field(name).column for name in ("key", "kind", "level", *_ABOUT, "created_at")]
     now = timezone.now()
-    values = [key, kind, level, report.pk if report else None, case.pk if case else None, now]
+    values = [key, kind, level, *(about[name].pk if about[name] else None for name in _ABOUT), now]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "  # noqa: S608 (names from the model)
@@ -118,13 +123,23 @@ def _alert_insert(*, key: str, kind: str, level: int, report, case) -> Alert | N
         row = cursor.fetchone()
     if row is None:
         return None
-    return Alert(pk=row[0], key=key, kind=kind, level=level, report=report, case=case, created_at=now)
+    return Alert(pk=row[0], key=key, kind=kind, level=level, created_at=now, **about)
 
 
 # --- raising alerts ----------------------------------------------------------------------------------
 
 
-def alert_raise(*, key: str, kind: str, level: int, recipients: Iterable[User], report=None, case=None) -> Alert | None:
+def alert_raise(
+    *,
+    key: str,
+    kind: str,
+    level: int,
+    recipients: Iterable[User],
+    report=None,
+    case=None,
+    breach=None,
+    subject_request=None,
+) -> Alert | None:
     """Record an alert and one pending delivery per person and channel, in the caller's
     transaction. Raising the same key again does nothing: each event fires once. The
     sending is enqueued after commit; if the broker is down, the sweep sends it later."""
@@ -134,7 +149,8 @@ def alert_raise(*, key: str, kind: str, level: int, recipients: Iterable[User], 
         # sweep tries again once someone holds the role.
         logger.warning("alerts: nobody to receive %s", key)
         return None
-    alert = _alert_insert(key=key, kind=kind, level=level, report=report, case=case)
+    about = {"report": report, "case": case, "breach": breach, "subject_request": subject_request}
+    alert = _alert_insert(key=key, kind=kind, level=level, about=about)
     if alert is None:
         return None
     wanted = _channels_of(recipients)
@@ -367,6 +383,67 @@ def legal_sweep(*, now: datetime) -> int:
     return raised
 
 
+# --- UU 27/2022 PDP: breaches and data subjects' requests (privacy) ------------------------------------
+
+
+def breach_alert_recorded(breach: Breach) -> Alert | None:
+    """A breach was recorded: the DPO(s) and the head of agency (READ_PRIVACY_REGISTERS) are told at
+    once. Raised in privacy.services.breach_record's transaction."""
+    return alert_raise(
+        key=f"breach:{breach.pk}:recorded",
+        kind=AlertKind.BREACH_RECORDED,
+        level=1,
+        recipients=_active(Capability.READ_PRIVACY_REGISTERS),
+        breach=breach,
+    )
+
+
+def privacy_sweep(*, now: datetime) -> int:
+    """UU PDP deadlines. An open breach whose data subjects or authority are not yet told reminds
+    the DPO (MANAGE_PRIVACY_REGISTERS) when fewer than PRIVACY_BREACH_REMIND_HOURS are left
+    (BREACH_DUE), and reaches the DPO and the head of agency (READ_PRIVACY_REGISTERS) once
+    notify_due_at has passed (BREACH_OVERDUE). An open data subject's request reminds the DPO when
+    fewer than PRIVACY_REQUEST_REMIND_HOURS are left (REQUEST_DUE) and reaches both once overdue
+    (REQUEST_OVERDUE). Once each: the key names the deadline. Reads only entries near or past
+    their deadline."""
+    candidates: list[tuple[str, str, int, Capability, dict]] = []
+    breaches = Breach.objects.notification_missing().filter(
+        notify_due_at__lte=now + timedelta(hours=settings.PRIVACY_BREACH_REMIND_HOURS)
+    )
+    for breach in breaches.only("pk", "notify_due_at"):
+        key = f"breach:{breach.pk}:notify:{breach.notify_due_at:%Y%m%d%H%M}"
+        if breach.notify_due_at > now:
+            candidates.append((key, AlertKind.BREACH_DUE, 1, Capability.MANAGE_PRIVACY_REGISTERS, {"breach": breach}))
+        else:
+            about = {"breach": breach}
+            candidates.append((f"{key}:late", AlertKind.BREACH_OVERDUE, 2, Capability.READ_PRIVACY_REGISTERS, about))
+    requests = DataSubjectRequest.objects.open().filter(
+        due_at__lte=now + timedelta(hours=settings.PRIVACY_REQUEST_REMIND_HOURS)
+    )
+    for subject_request in requests.only("pk", "due_at"):
+        key, about = (
+            f"subject_request:{subject_request.pk}:{subject_request.due_at:%Y%m%d%H%M}",
+            {"subject_request": subject_request},
+        )
+        if subject_request.due_at > now:
+            candidates.append((key, AlertKind.REQUEST_DUE, 1, Capability.MANAGE_PRIVACY_REGISTERS, about))
+        else:
+            candidates.append((f"{key}:late", AlertKind.REQUEST_OVERDUE, 2, Capability.READ_PRIVACY_REGISTERS, about))
+    raised_before = set(Alert.objects.filter(key__in=[key for key, *_rest in candidates]).values_list("key", flat=True))
+    recipients: dict[Capability, list[User]] = {}
+    raised = 0
+    for key, kind, level, capability, about in candidates:
+        if key in raised_before:
+            continue
+        if capability not in recipients:
+            recipients[capability] = _active(capability)
+        with transaction.atomic():
+            raised += (
+                alert_raise(key=key, kind=kind, level=level, recipients=recipients[capability], **about) is not None
+            )
+    return raised
+
+
 # --- sending ------------------------------------------------------------------------------------------
 
 
@@ -385,7 +462,7 @@ WHERE delivery.id = %(pk)s AND alert.id = delivery.alert_id AND (
     (delivery.status = %(pending)s AND (delivery.next_attempt_at IS NULL OR delivery.next_attempt_at <= %(now)s))
     OR (delivery.status = %(sending)s AND delivery.claimed_at < %(stale_claim)s)
 )
-RETURNING delivery.channel, alert.report_id IS NOT NULL, alert.case_id IS NOT NULL
+RETURNING delivery.channel, alert.report_id IS NOT NULL, alert.case_id IS NOT NULL, alert.breach_id IS NOT NULL
 """
 
 
@@ -394,8 +471,8 @@ def _claim(delivery_id: int, now: datetime) -> tuple[str, str] | None:
     task) can never both send it. A claim older than the timeout was a worker that died.
 
     In-app deliveries have nothing to send: the same statement marks them sent. Returns the
-    channel and what the alert is about ("report", "report_in_case" or "case", the keys of
-    CONTENT_FIELDS), or None if it was not claimed."""
+    channel and what the alert is about ("report", "report_in_case", "case", "breach" or
+    "subject_request", the keys of CONTENT_FIELDS), or None if it was not claimed."""
     tables = {"delivery": Delivery._meta.db_table, "alert": Alert._meta.db_table}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -414,7 +491,11 @@ def _claim(delivery_id: int, now: datetime) -> tuple[str, str] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    channel, about_report, about_case = row
+    channel, about_report, about_case, about_breach = row
+    if about_breach:
+        return channel, "breach"
+    if not about_report and not about_case:
+        return channel, "subject_request"
     if about_report:
         return channel, "report_in_case" if about_case else "report"
     return channel, "case"
@@ -434,6 +515,8 @@ _RELATED = {
     "report": ("alert__report__kelurahan__kecamatan",),
     "report_in_case": ("alert__report__kelurahan__kecamatan", "alert__case"),
     "case": ("alert__case__kelurahan__kecamatan",),
+    "breach": ("alert__breach",),
+    "subject_request": ("alert__subject_request",),
 }
 
 

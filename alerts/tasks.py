@@ -19,14 +19,15 @@ def deliver_alert(alert_id: int) -> None:
 @shared_task(name="alerts.tasks.sweep", acks_late=True)
 def sweep() -> None:
     """Every minute (beat): escalate unacknowledged reports and unread reporter messages, remind
-    and escalate the TPKS police deadline and court hearings (legal_sweep), and send whatever is due,
+    and escalate the TPKS police deadline and court hearings (legal_sweep), remind of the UU PDP
+    deadlines of breaches and data subjects' requests (privacy_sweep), and send whatever is due,
     including what the broker lost or a worker dropped. The database says what is still to be
     sent. Its cost follows what is due, not how many reports there are (issue 9)."""
     now = timezone.now()
     # One failing rule never holds back the others, nor what is due to be sent: each is tried,
     # a failure logged, the deliveries sent, and then the task fails for all to see.
     failures = []
-    for step in ("escalation_sweep", "unread_message_sweep", "legal_sweep"):
+    for step in ("escalation_sweep", "unread_message_sweep", "legal_sweep", "privacy_sweep"):
         try:
             getattr(services, step)(now=now)
         except Exception as error:

@@ -18,6 +18,15 @@ TRUE_WORDS = {"1", "true", "yes", "on", "ya"}
 FALSE_WORDS = {"0", "false", "no", "off", "tidak"}
 SUPPORTED_DATABASE_ENGINES = {"django.db.backends.postgresql"}
 
+# Every variable that production may require, in the order settings asked for it, whatever
+# DJANGO_DEBUG says (tests/system/test_deployment.py checks .env.example and compose pass them).
+REQUIRED_IN_PRODUCTION: list[str] = []
+
+
+def _note_required(name: str) -> None:
+    if name not in REQUIRED_IN_PRODUCTION:
+        REQUIRED_IN_PRODUCTION.append(name)
+
 
 def fail(name: str, problem_id: str, problem_en: str) -> None:
     raise SystemExit(
@@ -59,8 +68,20 @@ class StrictEnv:
             )
         return number
 
+    def require_in_production(
+        self,
+        name: str,
+        *,
+        problem_id: str = "wajib diisi bila DJANGO_DEBUG=false",
+        problem_en: str = "is required when DJANGO_DEBUG=false",
+    ) -> None:
+        _note_required(name)
+        if self.production and not self.raw(name):
+            fail(name, problem_id, problem_en)
+
     def secret(self, name: str, *, dev_default: str, min_length: int = 1) -> str:
         """A secret: required in production, a fixed insecure value for local use."""
+        _note_required(name)
         value = self.raw(name)
         if not value:
             if self.production:
@@ -71,6 +92,8 @@ class StrictEnv:
         return value
 
     def list(self, name: str, *, dev_default: list[str], required_in_production: bool) -> list[str]:
+        if required_in_production:
+            _note_required(name)
         items = [item.strip() for item in self.raw(name).split(",") if item.strip()]
         if items:
             return items

@@ -79,11 +79,15 @@ INSTALLED_APPS = [
     "outreach",
     "alerts",
     "dashboard",
+    "privacy",
     # Fictional data for the demo and benchmarks (seed_demo, seed_volume); imports every app.
     "devdata",
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answered before anything reads the Host header: container and
+    # Kubernetes probes ask by address (127.0.0.1, a pod IP), never by a name in ALLOWED_HOSTS.
+    "core.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -128,9 +132,14 @@ TEMPLATES = [
 # PostgreSQL is the only engine. On a laptop `make run` starts an embedded one whose socket sits in
 # var/postgres (tools/embedded_postgres.py) and sets DATABASE_URL; this default reaches the same
 # server from a second terminal. Production must say where its database is.
-if not env.raw("DATABASE_URL") and env.production:
-    fail("DATABASE_URL", "wajib diisi bila DJANGO_DEBUG=false", "is required when DJANGO_DEBUG=false")
+env.require_in_production("DATABASE_URL")
 DATABASES = {"default": env.database("DATABASE_URL", default=f"postgres://postgres@/kla?host={VAR_DIR / 'postgres'}")}
+# The password apart from the URL, taken as it is: in a URL a "/", "%", "@" or "#" in it would
+# have to be percent-encoded (docker-compose.yml passes POSTGRES_PASSWORD here). It wins over a
+# password in DATABASE_URL. Read from os.environ itself: django-environ would take a value
+# starting with "$" for the name of another variable.
+if os.environ.get("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = os.environ["DATABASE_PASSWORD"]
 # A socket directory given as ?host=… is the connection's host (tools and tests read HOST).
 DATABASES["default"]["HOST"] = DATABASES["default"].get("OPTIONS", {}).pop("host", DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -238,6 +247,18 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Email -------------------------------------------------------------------------------
 
+# Production sends email (alerts, account notices) through SMTP, or says explicitly that it
+# does not: EMAIL_TO_FILES=true writes every email to files under var/mail/, which nobody reads
+# unless someone looks; without either the process refuses to start.
+EMAIL_TO_FILES = env.bool("EMAIL_TO_FILES", default=False)
+if not EMAIL_TO_FILES:
+    env.require_in_production(
+        "EMAIL_URL",
+        problem_id="wajib diisi bila DJANGO_DEBUG=false (URL SMTP), atau isi EMAIL_TO_FILES=true agar semua email, "
+        "termasuk peringatan, hanya ditulis ke berkas di var/mail/",
+        problem_en="is required when DJANGO_DEBUG=false (an SMTP URL), or set EMAIL_TO_FILES=true to have every "
+        "email, alerts included, only written to files under var/mail/",
+    )
 if env.raw("EMAIL_URL"):
     env.url("EMAIL_URL", default="", schemes=("smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail"))
     globals().update(_env.email_url("EMAIL_URL"))
@@ -302,6 +323,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of gunicorn append to X-Forwarded-For (core.clientip): the client
+# address of rate limits and login lockout. 0: REMOTE_ADDR, X-Forwarded-For is never read;
+# docker-compose.yml: 2 (the TLS proxy, then nginx).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0, minimum=0)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SECURE = not DEBUG
@@ -345,6 +370,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The image sets STATIC_ROOT outside VAR_DIR (Dockerfile): a volume mounted over VAR_DIR would keep
+# the first image's files and manifest through every upgrade.
 STATIC_ROOT = Path(env.raw("STATIC_ROOT") or VAR_DIR / "staticfiles")
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
@@ -443,6 +470,28 @@ ALERT_FAILED_RECENT_MINUTES = env.int("ALERT_FAILED_RECENT_MINUTES", default=60,
 # with no activity for this many days is flagged to the supervisor.
 REMINDER_SUPERVISOR_AFTER_DAYS = env.int("REMINDER_SUPERVISOR_AFTER_DAYS", default=3, minimum=1)
 CASE_INACTIVE_DAYS = env.int("CASE_INACTIVE_DAYS", default=14, minimum=1)
+
+# --- Privacy (UU 27/2022 PDP) -----------------------------------------------------------------
+
+# The data protection officer's contact, shown on the privacy notice (/privasi/); the phone line
+# is shown only when set.
+PRIVACY_OFFICER_EMAIL = env.raw("PRIVACY_OFFICER_EMAIL") or "privasi@dp3akb.balikpapan.go.id"
+PRIVACY_OFFICER_PHONE = env.raw("PRIVACY_OFFICER_PHONE")
+# Hours to answer a data subject's request, per kind (privacy.choices.RequestKind): UU PDP gives
+# 3x24 hours for access (Pasal 32) and correction (Pasal 30); for erasure and objection the law
+# names no hours, and the agency holds itself to the same. The DPO is reminded when this many
+# hours are left, and the head of agency told once a request is overdue.
+PRIVACY_REQUEST_DUE_HOURS = {
+    "akses": env.int("PRIVACY_ACCESS_DUE_HOURS", default=72, minimum=1),
+    "perbaikan": env.int("PRIVACY_CORRECTION_DUE_HOURS", default=72, minimum=1),
+    "penghapusan": env.int("PRIVACY_ERASURE_DUE_HOURS", default=72, minimum=1),
+    "keberatan": env.int("PRIVACY_OBJECTION_DUE_HOURS", default=72, minimum=1),
+}
+PRIVACY_REQUEST_REMIND_HOURS = env.int("PRIVACY_REQUEST_REMIND_HOURS", default=24, minimum=1)
+# UU PDP Pasal 46: a breach is notified to the data subjects and the authority within 3x24 hours of
+# its discovery; the DPO is reminded when this many hours are left.
+PRIVACY_BREACH_NOTIFY_HOURS = env.int("PRIVACY_BREACH_NOTIFY_HOURS", default=72, minimum=1)
+PRIVACY_BREACH_REMIND_HOURS = env.int("PRIVACY_BREACH_REMIND_HOURS", default=24, minimum=1)
 
 # --- API -----------------------------------------------------------------------------------
 

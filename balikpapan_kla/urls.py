@@ -24,6 +24,8 @@ urlpatterns = [
     path("staf/sosialisasi/", include("outreach.staff_urls")),
     # staf/notifikasi/, staf/eskalasi/ and akun/notifikasi/: one app across both prefixes.
     path("", include("alerts.urls")),
+    # privasi/ (the notice) and staf/privasi/ (the registers, the audit trail): one app across both.
+    path("", include("privacy.urls")),
     path("staf/dasbor/", include("dashboard.staff_urls")),
     path("staf/ekspor/", include("dashboard.export_urls")),
     path("statistik/", include("dashboard.public_urls")),

@@ -125,6 +125,9 @@ class Bench:
             "DJANGO_DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "BEHIND_TLS_PROXY": "true",
+            # loadgen's clients each come "through" one proxy (their own X-Forwarded-For).
+            "TRUSTED_PROXY_COUNT": "1",
+            "EMAIL_TO_FILES": "true",
             "SITE_URL": "https://127.0.0.1",
             "DATABASE_URL": self.pg_url(db),
             "REDIS_URL": self.redis_url,

@@ -93,6 +93,11 @@ def head(db):
 
 
 @pytest.fixture
+def dpo(db):
+    return UserFactory(username="pelindungan_data", role=Role.DPO)
+
+
+@pytest.fixture
 def sysadmin(db):
     return UserFactory(username="admin", role=Role.ADMIN)
 

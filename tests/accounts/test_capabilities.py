@@ -65,6 +65,14 @@ EXPECTED = {
         C.WATCH_ALERTING,
         C.GRANT_ROLES,
         C.HEAR_OF_GRANTS,
+        C.READ_PRIVACY_REGISTERS,
+    },
+    Role.DPO: {
+        C.READ_AUDIT_TRAIL,
+        C.READ_PRIVACY_REGISTERS,
+        C.MANAGE_PRIVACY_REGISTERS,
+        C.RECEIVE_ALERTS,
+        C.WATCH_ALERTING,
     },
     Role.ADMIN: {C.ADMINISTER, C.WATCH_ALERTING},
 }
@@ -73,6 +81,7 @@ PERSONAS = {
     "officer": Role.OFFICER,
     "supervisor": Role.SUPERVISOR,
     "head": Role.HEAD,
+    "dpo": Role.DPO,
     "sysadmin": Role.ADMIN,
 }
 
@@ -99,6 +108,11 @@ def test_separation_of_duties():
     assert roles_with(C.SEE_IDENTITIES) == {Role.OFFICER, Role.SUPERVISOR}, "the head sees no identities"
     assert roles_with(C.EXPORT_IDENTITIES) <= roles_with(C.SEE_IDENTITIES) & roles_with(C.EXPORT)
     assert not ROLE_CAPABILITIES[Role.ADMIN] & {C.TRIAGE, C.READ_CASES, C.READ_OUTREACH, C.GRANT_ROLES}
+    assert not ROLE_CAPABILITIES[Role.ADMIN] & {C.READ_AUDIT_TRAIL, C.READ_PRIVACY_REGISTERS}
+    # The data protection officer reads the audit trail and the registers, never a report or a case.
+    assert not ROLE_CAPABILITIES[Role.DPO] & {C.TRIAGE, C.READ_CASES, C.SEE_IDENTITIES, C.SEE_DASHBOARD, C.EXPORT}
+    assert roles_with(C.MANAGE_PRIVACY_REGISTERS) == {Role.DPO}
+    assert roles_with(C.READ_AUDIT_TRAIL) == {Role.DPO}
 
 
 def test_nobody_a_visitor_and_a_switched_off_account_hold_nothing(supervisor):
@@ -185,6 +199,7 @@ OVERSIGHT_LINKS = [
     "alerts:overdue",
 ]
 ALERT_LINKS = ["alerts:inbox", "alerts:preferences"]
+PRIVACY_LINKS = ["privacy:requests", "privacy:breaches"]
 MENU = {
     "volunteer": ["outreach:home", "outreach:session_create", "outreach:sessions", "outreach:groups", "outreach:forum"],
     "officer": [
@@ -197,7 +212,8 @@ MENU = {
         *ALERT_LINKS,
     ],
     "supervisor": ["triage:inbox", "reports:intake", "cases:list", "cases:approvals", *OVERSIGHT_LINKS, *ALERT_LINKS],
-    "head": ["cases:list", *OVERSIGHT_LINKS, *ALERT_LINKS],
+    "head": ["cases:list", *OVERSIGHT_LINKS, *PRIVACY_LINKS, *ALERT_LINKS],
+    "dpo": [*PRIVACY_LINKS, "privacy:audit", *ALERT_LINKS],
     "sysadmin": ["accounts:staff_home", "admin:index"],
 }
 

@@ -15,15 +15,17 @@ from accounts.capabilities import Capability, roles_with, user_can
 from accounts.models import Role
 from alerts import services
 from alerts.content import alert_content
-from alerts.models import Alert, AlertKind, Channel, Delivery, DeliveryStatus, NotificationPreference
+from alerts.models import PRIVACY_KINDS, Alert, AlertKind, Channel, Delivery, DeliveryStatus, NotificationPreference
 from cases import services as cs
 from cases.choices import CaseStatus, ClosureReason
 from cases.models import Case
+from privacy.services import breach_record, subject_request_record
 from reports.choices import Channel as ReportChannel
 from reports.models import ReportMessage
 from reports.services import report_message_add, report_submit
 from tests.cases_data import new_report
 from tests.conftest import login_as
+from tests.privacy.data import breach_input, subject_request_input
 from tests.reporting import report_input
 from triage import services as ts
 from triage.models import ThreadRead
@@ -259,6 +261,13 @@ RECEIVES = {
     AlertKind.HEARING_SOON: (Capability.TAKE_CASES,),
     # a case plan submitted for approval (cases.plans.plan_submit): the supervisors
     AlertKind.APPROVAL_WAITING: (Capability.SUPERVISE,),
+    # UU PDP (alerts.services.breach_alert_recorded, privacy_sweep): the registers' readers (the DPO and
+    # the head of agency) of a breach and of what is late; their keeper (the DPO) of what is due soon
+    AlertKind.BREACH_RECORDED: (Capability.READ_PRIVACY_REGISTERS,),
+    AlertKind.BREACH_DUE: (Capability.MANAGE_PRIVACY_REGISTERS,),
+    AlertKind.BREACH_OVERDUE: (Capability.READ_PRIVACY_REGISTERS,),
+    AlertKind.REQUEST_DUE: (Capability.MANAGE_PRIVACY_REGISTERS,),
+    AlertKind.REQUEST_OVERDUE: (Capability.READ_PRIVACY_REGISTERS,),
 }
 CASE_KINDS = {AlertKind.FOLLOW_UP_DUE, AlertKind.SERVICE_DUE, AlertKind.STILL_OVERDUE, AlertKind.CASE_INACTIVE}
 CASE_KINDS |= {AlertKind.REFERRAL_UNANSWERED}
@@ -282,13 +291,24 @@ RECEIVING_PAIRS = [
 
 
 def test_every_receiving_role_is_a_persona_of_the_link_test():
-    assert {role for _kind, role in RECEIVING_PAIRS} <= {Role.OFFICER, Role.SUPERVISOR, Role.HEAD}
+    assert {role for _kind, role in RECEIVING_PAIRS} <= {Role.OFFICER, Role.SUPERVISOR, Role.HEAD, Role.DPO}
 
 
 @pytest.mark.parametrize(("kind", "role"), RECEIVING_PAIRS)
-def test_every_alerts_link_opens_for_every_role_that_receives_it(client, kind, role, officer, supervisor, head):
-    person = {Role.OFFICER: officer, Role.SUPERVISOR: supervisor, Role.HEAD: head}[role]
+def test_every_alerts_link_opens_for_every_role_that_receives_it(client, kind, role, officer, supervisor, head, dpo):
+    person = {Role.OFFICER: officer, Role.SUPERVISOR: supervisor, Role.HEAD: head, Role.DPO: dpo}[role]
     assert any(user_can(person, capability) for capability in RECEIVES[kind])
+    if kind in PRIVACY_KINDS:
+        about = (
+            {"subject_request": subject_request_record(data=subject_request_input(), acting_user=dpo)}
+            if kind in (AlertKind.REQUEST_DUE, AlertKind.REQUEST_OVERDUE)
+            else {"breach": breach_record(data=breach_input(), acting_user=dpo)}
+        )
+        alert = services.alert_raise(key=f"test:{kind}:{role}", kind=kind, level=1, recipients=[person], **about)
+        link = alert_content(alert, recipient=person).link
+        login_as(client, person)
+        assert client.get(link.removeprefix(settings.SITE_URL)).status_code == 200, link
+        return
     if kind in REPORT_ONLY_KINDS:
         report, case = new_report(), None  # still waiting: no case yet
     else:

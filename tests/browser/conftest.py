@@ -34,6 +34,7 @@ JOURNEY_FOLDERS = (
     "7-safe-phone",
     "8-officer-day",
     "9-forum",
+    "10-privacy",
     "axe",
     "logs",
 )

@@ -120,6 +120,7 @@ class ServedApp:
             # redirect to HTTPS is switched off.
             SECURE_SSL_REDIRECT="false",
             STAFF_2FA_REQUIRED="true",
+            EMAIL_TO_FILES="true",  # no SMTP server here: emails go to files under VAR_DIR
             VAR_DIR=str(self._var_dir),
             STATIC_ROOT=str(self._var_dir / "static"),
             # A broker of its own: the rest of the test suite shares REDIS_URL's broker queue.

@@ -35,6 +35,7 @@ PRODUCTION = {
     "CHILD_MATCH_SECRET": "uji-" + "c" * 40,
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
+    "EMAIL_TO_FILES": "true",
 }
 
 

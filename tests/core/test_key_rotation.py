@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from accounts.models import Role
 from cases import legal, plans
 from cases import services as cs
 from cases.choices import AssessmentDomain
@@ -44,12 +45,23 @@ from outreach.services import (
     partner_activity_log,
     partner_register,
 )
+from privacy.choices import RequestStatus
+from privacy.services import (
+    BreachUpdateInput,
+    SubjectRequestUpdateInput,
+    breach_record,
+    breach_update,
+    subject_request_record,
+    subject_request_update,
+)
 from reports.choices import Channel
 from reports.models import PriorityChange
 from reports.services import IntakeInput, report_message_add, report_submit
 from tests.cases_data import follow_up_input, new_report, referral_input, service_input
 from tests.conftest import login_as
+from tests.factories import UserFactory
 from tests.outreach_data import forum_input, group_input, partner_activity_input, partner_input, session_input
+from tests.privacy.data import breach_input, subject_request_input
 from tests.reporting import jpeg_upload, report_input
 from tests.system.test_access_matrix import (
     API_EXPECTED,
@@ -271,6 +283,18 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
     partner = partner_register(data=partner_input(contact_person=SECRET["partner_contact"]), acting_user=supervisor)
     partner_activity_log(
         partner=partner, data=partner_activity_input(notes=SECRET["partner_notes"]), acting_user=supervisor
+    )
+    # The privacy registers (the data protection officer's, whose pages the personas above do not open).
+    dpo = UserFactory(username="key_rotation_dpo", role=Role.DPO)
+    subject_request = subject_request_record(data=subject_request_input(), acting_user=dpo)
+    subject_request_update(
+        subject_request=subject_request,
+        data=SubjectRequestUpdateInput(status=RequestStatus.DONE, decision_note="Data sudah diperbaiki."),
+        acting_user=dpo,
+    )
+    breach = breach_record(data=breach_input(), acting_user=dpo)
+    breach_update(
+        breach=breach, data=BreachUpdateInput(measures="Sandi diganti.", subjects_estimate=2), acting_user=dpo
     )
     return {
         "report": report,
