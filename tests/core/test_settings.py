@@ -211,9 +211,15 @@ def test_a_password_with_url_characters_connects_to_a_real_server(tmp_path, awkw
     name, server, verifier = awkward_role
     host = server.get("host") or "127.0.0.1"
     port = server.get("port") or 5432
+    # The embedded server (a fresh machine, CI's first run) listens on a socket folder: its URL form.
+    url = (
+        f"postgres://{name}@/postgres?host={host}&port={port}"
+        if host.startswith("/")
+        else f"postgres://{name}@{host}:{port}/postgres"
+    )
     env = {
         **PRODUCTION,
-        "DATABASE_URL": f"postgres://{name}@{host}:{port}/postgres",
+        "DATABASE_URL": url,
         "DATABASE_PASSWORD": AWKWARD_PASSWORD,
     }
     script = (
