@@ -42,7 +42,6 @@ from .staff_selectors import SERVED_STATUSES
 
 CHUNK_SIZE = 1000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NOT_APPLICABLE = "—"
 
 
 def _joined(values: Iterable) -> str:
@@ -205,7 +204,7 @@ def case_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list]:
             _joined(_label(Channel, channel) for channel in case_channels(case)),
             _label(LegalStage, case.legal_stage) if case.legal_stage else "",
             case.police_reported_on or "",
-            handover.get(case.police_handover, NOT_APPLICABLE),
+            handover.get(case.police_handover, simfoni.NOT_APPLICABLE),
             referrals,
             open_referrals,
             _joined(p.sex or unknown for p in perpetrators),

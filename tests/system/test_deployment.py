@@ -255,7 +255,7 @@ def _build_context(tmp_path) -> set[str]:
     for name in (
         ".env",
         ".env.local",
-        "var/kla.sqlite3",
+        "var/postgres/PG_VERSION",  # the embedded PostgreSQL of `make run`
         "var/mail/1.eml",
         ".venv/bin/python",
         "tests/x.py",
