@@ -37,6 +37,9 @@ class Capability(StrEnum):
     # change any case; decide closures, reopen, assign; name the officer of a new case; read who
     # opened a case; unlock an outreach session
     SUPERVISE = "supervise"
+    # place and release a legal hold on a case: the retention schedule leaves its data alone while it
+    # holds (a supervisor's decision with a reason, issue 21); whoever reads the case sees that it holds
+    PLACE_LEGAL_HOLD = "place_legal_hold"
     # --- figures and files
     SEE_DASHBOARD = "see_dashboard"
     # the de-identified cases export and the SIMFONI-PPA list
@@ -109,6 +112,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SEE_IDENTITIES,
             Capability.WORK_ON_CASES,
             Capability.SUPERVISE,
+            Capability.PLACE_LEGAL_HOLD,
             Capability.SEE_DASHBOARD,
             Capability.EXPORT,
             Capability.EXPORT_IDENTITIES,

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -242,6 +243,11 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",
         "schedule": float(WORKER_HEARTBEAT_SECONDS),
+    },
+    # The retention schedule, nightly at RETENTION_RUN_HOUR_UTC (18:30 UTC is 02:30 in Balikpapan).
+    "retention": {
+        "task": "core.tasks.retention_run",
+        "schedule": crontab(hour=env.int("RETENTION_RUN_HOUR_UTC", default=18, minimum=0), minute=30),
     },
 }
 
@@ -492,6 +498,17 @@ PRIVACY_REQUEST_REMIND_HOURS = env.int("PRIVACY_REQUEST_REMIND_HOURS", default=2
 # its discovery; the DPO is reminded when this many hours are left.
 PRIVACY_BREACH_NOTIFY_HOURS = env.int("PRIVACY_BREACH_NOTIFY_HOURS", default=72, minimum=1)
 PRIVACY_BREACH_REMIND_HOURS = env.int("PRIVACY_BREACH_REMIND_HOURS", default=24, minimum=1)
+
+# The retention schedule (core.retention; the privacy notice states these figures, privacy.policy):
+# rejected reports (spam included) go this many days after their last activity, reports marked
+# duplicate this many years after theirs, closed cases are de-identified this many years after
+# closing or when their youngest child is this old (whichever is later), outreach photos go
+# this many years after the session. Applied nightly (CELERY_BEAT_SCHEDULE "retention").
+RETENTION_SPAM_AND_REJECTED_DAYS = env.int("RETENTION_SPAM_AND_REJECTED_DAYS", default=90, minimum=1)
+RETENTION_DUPLICATE_YEARS = env.int("RETENTION_DUPLICATE_YEARS", default=1, minimum=1)
+RETENTION_CLOSED_CASE_YEARS = env.int("RETENTION_CLOSED_CASE_YEARS", default=10, minimum=1)
+RETENTION_YOUNGEST_CHILD_AGE = env.int("RETENTION_YOUNGEST_CHILD_AGE", default=21, minimum=18)
+RETENTION_OUTREACH_PHOTO_YEARS = env.int("RETENTION_OUTREACH_PHOTO_YEARS", default=2, minimum=1)
 
 # --- API -----------------------------------------------------------------------------------
 

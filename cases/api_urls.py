@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, legal_api, plan_api, referral_api
+from . import api, legal_api, legal_hold_api, plan_api, referral_api
 
 urlpatterns = [
     path("cases/", api.CaseListAPI.as_view(), name="api-cases"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/<uuid:uuid>/legal/police/", legal_api.CaseLegalPoliceAPI.as_view(), name="api-case-legal-police"),
     path("cases/<uuid:uuid>/legal/hearings/", legal_api.CaseHearingAddAPI.as_view(), name="api-case-hearings"),
     path("cases/<uuid:uuid>/perpetrators/", legal_api.CasePerpetratorAddAPI.as_view(), name="api-case-perpetrators"),
+    path("cases/<uuid:uuid>/legal-hold/", legal_hold_api.CaseLegalHoldAPI.as_view(), name="api-case-legal-hold"),
     # the structured assessment, the case plan and the supervisor's approvals (cases.plan_api)
     path("cases/approvals/", plan_api.PendingApprovalsAPI.as_view(), name="api-case-approvals"),
     path("cases/<uuid:uuid>/assessments/", plan_api.CaseAssessmentAPI.as_view(), name="api-case-assessments"),

@@ -7,3 +7,6 @@ class CasesConfig(AppConfig):
 
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from . import retention  # noqa: F401 - registers its erasers (core.retention)

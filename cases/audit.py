@@ -30,6 +30,7 @@ class CaseAction(AuditAction):
     REFERRAL_SENT = "cases.referral_sent"
     REFERRAL_ANSWERED = "cases.referral_answered"
     TRANSFERRED = "cases.transferred"
+    DEIDENTIFIED = "cases.deidentified"  # by the retention schedule (cases.retention)
     VIEWED = "cases.viewed"  # a read of identifying data, not a change
     MATCH_KEYS_RECOMPUTED = "cases.match_keys_recomputed"  # every child's, after CHILD_MATCH_SECRET changed
     # The legal process (cases.legal)
@@ -38,3 +39,6 @@ class CaseAction(AuditAction):
     LEGAL_POLICE_REFERRED = "cases.legal_police_referred"
     LEGAL_POLICE_WAIVED = "cases.legal_police_waived"
     HEARING_ADDED = "cases.hearing_added"
+    # The legal hold: the retention schedule leaves the case alone (cases.legal_hold); never the reason
+    LEGAL_HOLD_PLACED = "cases.legal_hold_placed"
+    LEGAL_HOLD_RELEASED = "cases.legal_hold_released"

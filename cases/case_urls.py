@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import case_views as views
-from . import legal_views, plan_views, referral_views
+from . import legal_hold_views, legal_views, plan_views, referral_views
 
 app_name = "cases"
 
@@ -42,4 +42,7 @@ urlpatterns = [
     path("<uuid:uuid>/hukum/polisi/", legal_views.police_refer, name="legal_police_refer"),
     path("<uuid:uuid>/hukum/tidak-ke-polisi/", legal_views.police_waive, name="legal_police_waive"),
     path("<uuid:uuid>/hukum/sidang/", legal_views.add_hearing, name="legal_hearing"),
+    # the legal hold: the retention schedule leaves the case alone (cases.legal_hold_views)
+    path("<uuid:uuid>/penahanan/", legal_hold_views.place, name="legal_hold_place"),
+    path("<uuid:uuid>/penahanan/lepas/", legal_hold_views.release, name="legal_hold_release"),
 ]

@@ -68,6 +68,8 @@ from .charts import RecoveryChart
 from .choices import CaseStatus, ClosureReason, ReferralStatus, RiskLevel, ServiceStatus, ServiceType
 from .legal import legal_page
 from .legal_forms import legal_action_forms
+from .legal_hold import legal_hold_state
+from .legal_hold_forms import legal_hold_forms
 from .models import Case, CasePlan, CaseService
 from .plan_forms import StructuredAssessmentForm, plan_action_forms
 from .plan_selectors import case_approval_context, plan_view
@@ -97,6 +99,8 @@ SECTION_OF = {
     "police_refer": "legal",
     "police_waive": "legal",
     "hearing": "legal",
+    "legal_hold": "legal-hold",
+    "legal_hold_release": "legal-hold",
     "plan_goal": "plan",
     "plan_submit": "plan",
     "plan_decision": "plan",
@@ -186,6 +190,8 @@ EVENT_LABELS = {
     CaseAction.LEGAL_POLICE_REFERRED: gettext_lazy("Passed to the police"),
     CaseAction.LEGAL_POLICE_WAIVED: gettext_lazy("Not passed to the police, reason recorded"),
     CaseAction.HEARING_ADDED: gettext_lazy("Court hearing added"),
+    CaseAction.LEGAL_HOLD_PLACED: gettext_lazy("Legal hold placed"),
+    CaseAction.LEGAL_HOLD_RELEASED: gettext_lazy("Legal hold released"),
     CaseAction.ASSESSMENT_RATED: gettext_lazy("Assessment ratings recorded"),
     CaseAction.PLAN_GOAL_ADDED: gettext_lazy("Goal added to the case plan"),
     CaseAction.PLAN_SUBMITTED: gettext_lazy("Case plan sent for approval"),
@@ -343,6 +349,7 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
     action_forms = _action_forms(access, plan.plan)
     legal_part = legal_page(case=case, now=timezone.now(), perpetrators=page.perpetrators)
     action_forms.update(legal_action_forms(access, legal_part.record))
+    action_forms.update(legal_hold_forms(access, request.user))
     threads = case_threads(access=access, user=request.user)
     # What this page shows is read by this person from now on (one statement).
     threads_mark_read(
@@ -382,6 +389,7 @@ def _case_page(request, access: CaseAccess, *, failed: tuple[str, forms.Form] | 
         "alert_history": alert_history(case=case),
         "threads": thread_rows,
         "legal": legal_part,
+        "legal_hold": legal_hold_state(case, legal_record=legal_part.record),
         **referral_part,
         "plan": plan,
         # What a supervisor weighs before deciding the closure or the plan (cases.plan_selectors).

@@ -12,6 +12,7 @@ from reports.choices import CHILD_AGE_MAX
 
 from .choices import (
     MAX_AGE,
+    OPEN_LEGAL_STAGES,
     OPEN_STATUSES,
     RECOVERY_DIMENSIONS,
     SCORE_MAX,
@@ -61,8 +62,18 @@ class CaseQuerySet(models.QuerySet):
         """Open cases whose next follow-up was planned for a day before `today`."""
         return self.open().with_next_follow_up().filter(next_follow_up__lt=today)
 
+    def on_legal_hold(self):
+        """Cases the retention schedule must not touch: a supervisor's legal hold, or a legal
+        process still open (from the police report until a verdict with no appeal, or a stop)."""
+        return self.filter(models.Q(legal_hold_at__isnull=False) | models.Q(legal__stage__in=OPEN_LEGAL_STAGES))
+
+    def free_of_legal_hold(self):
+        return self.exclude(pk__in=self.model.objects.on_legal_hold().values("pk"))
+
 
 class Case(models.Model):
+    # Encrypted under its own data key (core.datakeys).
+    data_key_owner = "self"
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED)
@@ -105,6 +116,25 @@ class Case(models.Model):
     # Every edit names the version it started from; a stale one is refused (cases.services).
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # A supervisor's decision, with a reason, that the retention schedule must not touch this case
+    # (an open legal process holds it without one: cases.retention).
+    legal_hold_at = models.DateTimeField(_("legal hold since"), null=True, blank=True)
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal hold placed by"),
+    )
+    legal_hold_reason = EncryptedTextField(_("reason for the legal hold"), blank=True)
+    # When the retention schedule de-identified it: identifying values blank, its key and its
+    # reports' keys shredded; the counts the dashboard and SIMFONI-PPA need stay.
+    deidentified_at = models.DateTimeField(_("de-identified"), null=True, blank=True)
+    # Last of the fields: see Report.data_key.
+    data_key = models.OneToOneField(
+        "core.DataKey", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -114,6 +144,13 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [models.Index(fields=["status", "assigned_officer"], name="case_status_officer_idx")]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(legal_hold_at__isnull=True, legal_hold_by__isnull=True, legal_hold_reason="")
+                | (
+                    models.Q(legal_hold_at__isnull=False, legal_hold_by__isnull=False) & ~models.Q(legal_hold_reason="")
+                ),
+                name="case_legal_hold_complete",
+            ),
             models.CheckConstraint(condition=value_in("status", CaseStatus), name="case_status_known"),
             models.CheckConstraint(condition=blank_or_in("risk_level", RiskLevel), name="case_risk_known"),
             models.CheckConstraint(
@@ -151,6 +188,8 @@ class Child(models.Model):
     """A child victim. Identity fields are encrypted; `match_key` finds the same child in
     other cases without decrypting anything (a keyed hash of name and birth year)."""
 
+    data_key_owner = "case"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="children")
     name = EncryptedTextField(_("name"))
     match_key = models.CharField(max_length=64, db_index=True, editable=False)
@@ -185,6 +224,7 @@ class Child(models.Model):
 
 
 class Perpetrator(models.Model):
+    data_key_owner = "case"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrators")
     relation = models.CharField(_("relationship to the child"), max_length=16, choices=PerpetratorRelation.choices)
     lives_with_child = models.BooleanField(_("lives with the child"), null=True, blank=True)
@@ -256,6 +296,7 @@ class CaseServiceQuerySet(models.QuerySet):
 
 
 class CaseService(models.Model):
+    data_key_owner = "case"
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
     service_type = models.CharField(_("service"), max_length=24, choices=ServiceType.choices)
@@ -295,6 +336,8 @@ def score_field(label):
 class FollowUp(models.Model):
     """A follow-up visit; the child's recovery on a fixed 1-4 scale per dimension."""
 
+    data_key_owner = "case"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
     visited_on = models.DateField(_("date of the visit"))
     visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -329,6 +372,7 @@ class FollowUp(models.Model):
 
 
 class CaseNote(models.Model):
+    data_key_owner = "case"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = EncryptedTextField(_("note"))
@@ -348,6 +392,8 @@ class LegalRecord(models.Model):
     """A case's way through the police and the courts. For sexual violence, TPKS Pasal 41: the
     agency passes the report to the police within 3x24 hours of the victim reporting
     (`police_due_at`, from the first report's receipt), unless it records why not."""
+
+    data_key_owner = "case"
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="legal")
     stage = models.CharField(_("stage"), max_length=20, choices=LegalStage.choices, default=LegalStage.NOT_REPORTED)
@@ -402,6 +448,8 @@ class LegalRecord(models.Model):
 class CourtHearing(models.Model):
     """A hearing date: it feeds the officer's reminders (accompanying the child to court)."""
 
+    data_key_owner = "case"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
     held_at = models.DateTimeField(_("date and time"))
     court = models.CharField(_("court"), max_length=200, blank=True)
@@ -423,6 +471,8 @@ class CourtHearing(models.Model):
 class Referral(models.Model):
     """An outgoing referral to a provider: what is asked, what the family consented to share
     (nothing is sent without consent), the letter, and the provider's answer."""
+
+    data_key_owner = "case"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
@@ -471,6 +521,8 @@ class CaseTransfer(models.Model):
     """The case handed to another UPTD PPA (the family moved): the case closes as transferred
     and stays a read-only record; the packet prints the minimum data."""
 
+    data_key_owner = "case"
+
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="transfer")
     receiving_agency = models.CharField(_("receiving agency"), max_length=200)
     letter_number = models.CharField(_("letter number"), max_length=100, blank=True)
@@ -494,6 +546,8 @@ class Assessment(models.Model):
     """A structured assessment: each domain rated 1 (serious concern) to 4 (no concern) with a
     note; the risk level follows from the ratings unless overridden with a reason."""
 
+    data_key_owner = "case"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("date of the assessment"))
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -516,6 +570,7 @@ class Assessment(models.Model):
 
 
 class AssessmentRating(models.Model):
+    data_key_owner = "assessment__case"
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     domain = models.CharField(_("domain"), max_length=16, choices=AssessmentDomain.choices)
     rating = models.PositiveSmallIntegerField(_("rating"))
@@ -537,6 +592,8 @@ class AssessmentRating(models.Model):
 
 class CasePlan(models.Model):
     """The case plan; a supervisor approves it before the case moves to services."""
+
+    data_key_owner = "case"
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
@@ -566,6 +623,8 @@ class CasePlan(models.Model):
 
 class PlanGoal(models.Model):
     """A goal of the plan, in one of the five recovery domains the follow-ups score."""
+
+    data_key_owner = "plan__case"
 
     plan = models.ForeignKey(CasePlan, on_delete=models.CASCADE, related_name="goals")
     domain = models.CharField(_("recovery domain"), max_length=24, choices=[(d, d) for d in RECOVERY_DIMENSIONS])

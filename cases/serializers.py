@@ -26,6 +26,7 @@ from .choices import (
     ServiceStatus,
     ServiceType,
 )
+from .legal_hold import legal_hold_state
 from .models import Case, CaseService, FollowUp, Perpetrator
 
 DENIED_403 = OpenApiResponse(
@@ -232,6 +233,23 @@ class NoteSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(component_name="CaseLegalHold")
+class LegalHoldSerializer(WithoutIdentitiesMixin, serializers.Serializer):
+    """cases.legal_hold.LegalHoldState: the retention schedule leaves a held case alone."""
+
+    identifying_fields = ("reason",)
+
+    held = serializers.BooleanField(help_text="Held by a supervisor's decision or by an open legal process.")
+    held_at = serializers.DateTimeField(allow_null=True, help_text="A supervisor's hold: since when; null: none.")
+    held_by = StaffMemberSerializer(allow_null=True)
+    reason = serializers.CharField(
+        required=False, help_text="Why the supervisor holds it; blank when not held. Only for officers and supervisors."
+    )
+    by_legal_process = serializers.BooleanField(
+        help_text="An open legal process (from the police report until a verdict with no appeal, or a stop) holds it."
+    )
+
+
 @extend_schema_serializer(component_name="CaseDetail")
 class CaseDetailSerializer(WithoutIdentitiesMixin, CaseListItemSerializer):
     identifying_fields = (*fields.identifying_fields(Case), "children", "notes")
@@ -260,6 +278,14 @@ class CaseDetailSerializer(WithoutIdentitiesMixin, CaseListItemSerializer):
     services = ServiceSerializer(many=True)
     follow_ups = FollowUpSerializer(many=True)
     notes = NoteSerializer(many=True, required=False, help_text="Only for officers and supervisors; newest first.")
+    legal_hold = serializers.SerializerMethodField(
+        help_text="Whether the retention schedule must leave the case alone; placed and released with "
+        "POST /api/v1/cases/{id}/legal-hold/ (supervisors)."
+    )
 
     def get_can_edit(self, case) -> bool:
         return self.context["can_edit"]
+
+    @extend_schema_field(LegalHoldSerializer)
+    def get_legal_hold(self, case) -> dict:
+        return LegalHoldSerializer(legal_hold_state(case), context=self.context).data

@@ -146,6 +146,8 @@ def child_match_keys_recompute(*, acting_user: User | None, batch_size: int = 50
             )
             stale = []
             for child in batch:
+                if not child.name:  # de-identified by the retention schedule: nothing to match on
+                    continue
                 key = child_match_key(child.name, _birth_year(child))
                 if key != child.match_key:
                     child.match_key = key

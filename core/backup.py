@@ -3,7 +3,7 @@ connection handed to them, the manifest and its checksums.
 
 A backup is a folder holding three parts:
 
-- `database.dump`: `pg_dump --format=custom` of the whole database;
+- `database.dump`: `pg_dump --format=custom` of the whole database but the data keys' rows;
 - `files.tar.gz`: MEDIA_ROOT as it is on disk, every file still encrypted (core.encrypted_files);
 - `manifest.json`: when, from which code (commit and applied migrations), the size and SHA-256
   of each part and the number of files.
@@ -12,6 +12,11 @@ The keys are never part of it: FIELD_ENCRYPTION_KEYS opens the encrypted columns
 RECEIPT_CODE_SECRET and CHILD_MATCH_SECRET verify receipt codes and match children, SECRET_KEY
 signs sessions. Kept apart, a stolen backup reveals no child's identity; lost, the backup is
 unreadable.
+
+Nor are the data keys of reports and cases (core.datakeys): `backup --keys-to` and
+`export_keys` write them, still wrapped by FIELD_ENCRYPTION_KEYS, to a file of their own, kept
+elsewhere and for a short time. A restore takes the newest such file, so a record erased since
+the backup stays unreadable: its key is shredded in that file.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from django.utils.translation import gettext as _
 MANIFEST = "manifest.json"
 DATABASE_PART = "database.dump"
 FILES_PART = "files.tar.gz"
-FORMAT = 1
+# 2: the data keys are left out of the database dump and exported apart (core.datakeys).
+FORMAT = 2
+FORMATS_READ = (1, 2)
 KEYS_KEPT_APART = ("FIELD_ENCRYPTION_KEYS", "RECEIPT_CODE_SECRET", "CHILD_MATCH_SECRET", "SECRET_KEY")
 _VERSION = re.compile(r"\(PostgreSQL\) (\d+)(?:\.(\d+))?")
 
@@ -183,7 +190,7 @@ def read_manifest(folder: Path) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BackupError(_("%(path)s is not valid JSON (%(error)s).") % {"path": path, "error": exc}) from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") not in FORMATS_READ:
         raise BackupError(_("%(path)s: unknown backup format.") % {"path": path})
     return manifest
 
@@ -223,3 +230,103 @@ def fsync_folder(folder: Path) -> None:
 
 def remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+# The data keys (core.datakeys) are never in a backup: they are exported apart, so that shredding
+# a key reaches every backup taken before (issue 21). ---------------------------------------------
+
+KEYS_FORMAT = 1
+KEYS_KIND = "kla-data-keys"
+
+
+def data_key_table() -> str:
+    from .models import DataKey
+
+    return DataKey._meta.db_table
+
+
+def write_key_export(destination: Path, *, created_at) -> tuple[Path, int]:
+    """Write every data key, still wrapped by the master keys (shredded ones as shredded), into a
+    new file `kla-keys-<time>.json` in `destination`; return its path and the number of keys."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    rows = []
+    if data_key_table() in connection.introspection.table_names():  # not before core's migration 0003
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, material, created_at, shredded_at FROM {connection.ops.quote_name(data_key_table())} "  # noqa: S608
+                "ORDER BY id"
+            )
+            rows = cursor.fetchall()
+    keys = [
+        {
+            "id": pk,
+            "material": material,
+            "created_at": created.isoformat(),
+            "shredded_at": shredded.isoformat() if shredded else None,
+        }
+        for pk, material, created, shredded in rows
+    ]
+    content = json.dumps(
+        {"format": KEYS_FORMAT, "kind": KEYS_KIND, "created_at": created_at.isoformat(), "keys": keys}
+    ).encode()
+    destination.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = destination / f"kla-keys-{created_at:%Y%m%d-%H%M%S-%f}.json"
+    if path.exists():
+        raise BackupError(_("%(path)s already exists; wait a second and run again.") % {"path": path})
+    partial = destination / f".{path.name}.partial"
+    write_private(partial, content)
+    os.rename(partial, path)
+    fsync_folder(destination)
+    return path, len(keys)
+
+
+def read_key_export(path: Path) -> dict:
+    try:
+        export = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BackupError(_("%(path)s does not exist.") % {"path": path}) from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(_("%(path)s is not a key export (%(error)s).") % {"path": path, "error": exc}) from exc
+    if not isinstance(export, dict) or export.get("kind") != KEYS_KIND or export.get("format") != KEYS_FORMAT:
+        raise BackupError(_("%(path)s is not a key export made by `manage.py export_keys`.") % {"path": path})
+    return export
+
+
+def insert_data_keys(export: dict) -> int:
+    """Put the exported keys into the (empty) data key table of a restored database."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    table = connection.ops.quote_name(data_key_table())
+    if data_key_table() not in connection.introspection.table_names():  # a backup of older code
+        return 0
+    with connection.cursor() as cursor:
+        for key in export["keys"]:
+            cursor.execute(
+                f"INSERT INTO {table} (id, material, created_at, shredded_at) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                [key["id"], key["material"], key["created_at"], key["shredded_at"]],
+            )
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST((SELECT max(id) FROM {table}), 1))",  # noqa: S608
+            [data_key_table()],
+        )
+    return len(export["keys"])
+
+
+def owners_without_keys() -> int:
+    """Reports and cases of the restored database whose data key the key export does not hold."""
+    from .datakeys import key_owner_models
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote, keys = connection.ops.quote_name, connection.ops.quote_name(data_key_table())
+    missing = 0
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for model in key_owner_models():
+            if model._meta.db_table not in existing or data_key_table() not in existing:
+                continue
+            table, column = quote(model._meta.db_table), quote(model._meta.get_field("data_key").column)
+            cursor.execute(
+                f"SELECT count(*) FROM {table} o WHERE o.{column} IS NOT NULL "  # noqa: S608
+                f"AND NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.id = o.{column})"
+            )
+            missing += cursor.fetchone()[0]
+    return missing

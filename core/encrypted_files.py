@@ -18,12 +18,13 @@ from django.conf import settings
 from .crypto import decrypt_bytes, encrypt_bytes, is_under_newest_key, rotate_token
 
 
-def save_encrypted(data: bytes, *, folder: str) -> str:
-    """Encrypt and store `data` under a new random name in `folder`; return that name."""
+def save_encrypted(data: bytes, *, folder: str, data_key: int | None = None) -> str:
+    """Encrypt and store `data` under a new random name in `folder`; return that name. A file of a
+    report goes under the report's data key (core.datakeys), anything else under the master keys."""
     directory = _resolve(folder)
     _make_private_folders(directory)
     path = directory / f"{uuid.uuid4().hex}.bin"
-    _write_atomically(path, encrypt_bytes(data))
+    _write_atomically(path, encrypt_bytes(data, data_key=data_key))
     return path.relative_to(_media_root()).as_posix()
 
 
@@ -37,6 +38,16 @@ def delete_quietly(name: str) -> None:
         return
     with contextlib.suppress(FileNotFoundError):
         _resolve(name).unlink()
+
+
+def path_of(name: str) -> Path:
+    """Where the file of that name is (for code that reads or rewrites it as stored: migrations)."""
+    return _resolve(name)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace the file at `path` (inside MEDIA_ROOT) with `data`, all or nothing."""
+    _write_atomically(path, data)
 
 
 def rotate_file(name: str, *, dry_run: bool = False) -> bool:

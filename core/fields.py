@@ -26,10 +26,28 @@ class EncryptedTextField(models.TextField):
             return value
         return decrypt_text(value)
 
+    def pre_save(self, model_instance, add):
+        # The one place that knows the row: a report's or a case's values go under its data key.
+        value = super().pre_save(model_instance, add)
+        if value is None or value == "":
+            return value
+        from .datakeys import key_for
+
+        return _Sealed(encrypt_text(str(value), data_key=key_for(model_instance)))
+
     def get_prep_value(self, value):
+        if isinstance(value, _Sealed):
+            return str(value)
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
+        # Without the row (`QuerySet.update()`, `bulk_update()`): a report's or a case's value would
+        # escape its data key, and erasing the record would leave it readable.
+        if getattr(getattr(self, "model", None), "data_key_owner", None) is not None:
+            raise FieldError(
+                f"{_field_label(self)} belongs to a record with its own data key: save the row, "
+                "not QuerySet.update() or bulk_update()."
+            )
         return encrypt_text(value)
 
     def get_lookup(self, lookup_name):
@@ -44,6 +62,10 @@ class EncryptedTextField(models.TextField):
 
     def get_transform(self, lookup_name):
         raise FieldError(f"{_field_label(self)} is encrypted: `{lookup_name}` cannot be applied to ciphertext.")
+
+
+class _Sealed(str):
+    """A token made by pre_save, which get_prep_value passes on as it is."""
 
 
 class EmptyOnlyExact(Exact):

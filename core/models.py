@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .fields import EncryptedTextField
 
 # A read of identifying data is audited as "<app>.viewed"; every other action is a change.
 READ_ACTION_SUFFIX = ".viewed"
@@ -58,3 +61,32 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M}"
+
+
+class DataKey(models.Model):
+    """One report's or one case's own encryption key (core.datakeys), stored only wrapped by the
+    master keys: `material` is an EncryptedTextField without an owner, so FIELD_ENCRYPTION_KEYS
+    encrypts it and `rotate_encryption_keys` re-wraps it like any other column.
+
+    Shredding empties `material` and sets `shredded_at`: every value and file encrypted under the
+    key is unreadable from then on, in this database and in every backup (backups never hold the
+    data keys; `manage.py export_keys` writes them apart).
+    """
+
+    material = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    shredded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data key")
+        verbose_name_plural = _("data keys")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(material="") & Q(shredded_at__isnull=False))
+                | (~Q(material="") & Q(shredded_at__isnull=True)),
+                name="datakey_material_xor_shredded",
+            )
+        ]
+
+    def __str__(self):
+        return f"data key {self.pk}"

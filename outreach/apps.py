@@ -7,3 +7,6 @@ class OutreachConfig(AppConfig):
 
     name = "outreach"
     verbose_name = _("Outreach")
+
+    def ready(self):
+        from . import retention  # noqa: F401 - registers its erasers (core.retention)

@@ -14,3 +14,4 @@ class OutreachAction(AuditAction):
     PARTNER_DEACTIVATED = "outreach.partner_deactivated"
     PARTNER_ACTIVITY_LOGGED = "outreach.partner_activity_logged"
     EXPORTED = "outreach.exported"
+    PHOTO_ERASED = "outreach.photo_erased"  # by the retention schedule (outreach.retention)

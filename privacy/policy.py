@@ -1,7 +1,8 @@
 """The agency's retention policy as the privacy notice states it (issue 21, "Retention schedule").
 
-The retention job that applies it reads its own settings; until those exist (RETENTION_* in
-settings), the notice states these defaults. The notice reads them here and nowhere else.
+The figures are the RETENTION_* settings (balikpapan_kla/settings.py, with these defaults); the
+retention schedule that applies them (core.retention and the erasers in reports.retention,
+cases.retention, outreach.retention) and the notice both read them here and nowhere else.
 """
 
 from dataclasses import dataclass

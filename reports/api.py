@@ -83,6 +83,11 @@ def _not_found() -> Response:
     return _error(_("No report has this receipt code."), "not_found", 404)
 
 
+def _erased() -> Response:
+    # The report was erased under the retention policy: said, with nothing of it.
+    return _error(wording.report_erased(), "erased", 410)
+
+
 class AnonymousAPIView(APIView):
     """Reporter endpoints: no login, no session, no cookie, and so no CSRF to check; posts
     from another site's page in a browser are refused (see core.decorators)."""
@@ -374,6 +379,7 @@ class ReportStatusAPI(AnonymousAPIView):
             400: MALFORMED_400,
             403: CROSS_SITE_403,
             404: ErrorSerializer,
+            410: ErrorSerializer,
             429: ErrorSerializer,
         },
         summary="A report's status and messages, by receipt code",
@@ -382,6 +388,8 @@ class ReportStatusAPI(AnonymousAPIView):
         shown, error = _report_for_code(self, report_status_by_receipt_code)
         if error:
             return error
+        if shown.report.erased_at is not None:
+            return _erased()
         output = {
             "shown": wording.reporter_status_of(shown.report, shown.thread),
             "if_it_happens_again": wording.if_it_happens_again(),
@@ -405,6 +413,7 @@ class ReportMessageAPI(AnonymousAPIView):
             400: ERRORS_400,
             403: CROSS_SITE_403,
             404: ErrorSerializer,
+            410: ErrorSerializer,
             413: TOO_LARGE_413,
             429: ErrorSerializer,
         },
@@ -414,6 +423,8 @@ class ReportMessageAPI(AnonymousAPIView):
         report, error = _report_for_code(self)
         if error:
             return error
+        if report.erased_at is not None:
+            return _erased()
         if wait := limited(request, MESSAGES, increment=True):
             return _too_many(wait)
         serializer = self.InputSerializer(data=request.data)

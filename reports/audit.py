@@ -11,4 +11,5 @@ class ReportAction(AuditAction):
     ACCEPTED = "reports.accepted"
     MARKED_DUPLICATE = "reports.marked_duplicate"
     REJECTED = "reports.rejected"
+    ERASED = "reports.erased"  # by the retention schedule (reports.retention, cases.retention)
     VIEWED = "reports.viewed"  # a read of identifying data, not a change

@@ -84,6 +84,9 @@ class Report(models.Model):
     """A report of violence against a child. Identifying fields are encrypted at rest; the
     reporter is known only by the HMAC of their receipt code."""
 
+    # Encrypted under its own data key (core.datakeys).
+    data_key_owner = "self"
+
     # Staff URLs and the API name a report by this, never by its sequential id.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -190,6 +193,14 @@ class Report(models.Model):
     reporter_name = EncryptedTextField(_("reporter's name"), blank=True)
     reporter_role = models.CharField(_("reporter is"), max_length=16, choices=ReporterRole.choices, blank=True)
     contact_consent_note = EncryptedTextField(_("note on consent to contact"), blank=True)
+    # When the retention schedule erased it (reports.retention): every value blank, its key
+    # shredded; the receipt code then finds it only to say so.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    # Last of the fields: a new report's first encrypted value creates the key (core.datakeys),
+    # and the insert reads this column after them.
+    data_key = models.OneToOneField(
+        "core.DataKey", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -341,6 +352,9 @@ class PriorityChange(models.Model):
     `rotate_encryption_keys` re-encrypts; the audit row of the change holds only the priorities.
     """
 
+    data_key_owner = "report"
+    erased_by_deleting = True  # a change of priority without its reason says nothing
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="priority_changes")
     old_priority = models.CharField(_("previous priority"), max_length=16, choices=Priority.choices)
     new_priority = models.CharField(_("new priority"), max_length=16, choices=Priority.choices)
@@ -368,6 +382,8 @@ class PriorityChange(models.Model):
 
 class ReportMessage(models.Model):
     """A message between the reporter (known only by the code) and the agency."""
+
+    data_key_owner = "report"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     author_kind = models.CharField(_("from"), max_length=16, choices=AuthorKind.choices)
@@ -406,6 +422,9 @@ class AttachmentKind(models.TextChoices):
 class ReportAttachment(models.Model):
     """An uploaded file, encrypted on disk outside any public folder. No original file name
     is kept: names like "budi_rumah.jpg" identify people."""
+
+    data_key_owner = "report"
+    erased_by_deleting = True  # with its file gone, nothing is left to keep
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(

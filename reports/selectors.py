@@ -26,7 +26,7 @@ def report_by_receipt_code(raw_code: str) -> Report | None:
 
 
 # What a reporter is shown of their report; none of these is an encrypted column.
-STATUS_FIELDS = ("id", "receipt_hash", "status", "rejection_reason", "received_at")
+STATUS_FIELDS = ("id", "receipt_hash", "status", "rejection_reason", "received_at", "erased_at")
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ from accounts.models import User
 from alerts.services import report_alert_new, reporter_message_alert
 from areas.models import RT, Kelurahan
 from core.audit import audit_log
+from core.datakeys import key_for, new_data_key
 from core.encrypted_files import delete_quietly, save_encrypted
 from core.errors import DomainError
 
+from . import wording
 from .attachments import PreparedAttachment, prepare_attachments
 from .audit import ReportAction
 from .choices import (
@@ -163,7 +165,7 @@ def intake_input_errors(data: IntakeInput, *, channel: str, today: date) -> dict
 
 
 @contextmanager
-def _files_on_disk(prepared: Sequence[PreparedAttachment]):
+def _files_on_disk(prepared: Sequence[PreparedAttachment], *, data_key: int):
     """Encrypt the files to disk; remove them again if the block that records them fails.
 
     Yields (stored, positions not saved): a file that cannot be written (disk full, storage
@@ -175,7 +177,9 @@ def _files_on_disk(prepared: Sequence[PreparedAttachment]):
     try:
         for position, attachment in enumerate(prepared, start=1):
             try:
-                stored.append((attachment, save_encrypted(attachment.data, folder=ATTACHMENT_FOLDER)))
+                stored.append(
+                    (attachment, save_encrypted(attachment.data, folder=ATTACHMENT_FOLDER, data_key=data_key))
+                )
             except OSError as exc:
                 logger.error(
                     "Attachment %s of %s could not be stored, kept without it: %s", position, len(prepared), exc
@@ -303,8 +307,12 @@ def _report_create(
     *, data, prepared, code, channel, acting_user, decision, now, violence_types, key_hash, fingerprint
 ) -> tuple[Report, tuple[int, ...]]:
     recorded_by_staff = channel in INTAKE_CHANNELS
-    with _files_on_disk(prepared) as (stored, not_saved), transaction.atomic():
+    # The report's data key, before its files are written under it. Kept if the report then
+    # fails: a key that encrypts nothing reveals nothing.
+    data_key = new_data_key() if prepared else None
+    with _files_on_disk(prepared, data_key=data_key) as (stored, not_saved), transaction.atomic():
         report = Report.objects.create(
+            data_key_id=data_key,
             receipt_hash=receipt_hash(code),
             submission_key_hash=key_hash,
             submission_fingerprint=fingerprint,
@@ -379,6 +387,8 @@ def report_message_add(
     names them."""
     if acting_user is not None:
         require_triage(acting_user)
+    if report.erased_at is not None:
+        raise DomainError(wording.report_erased(), code="erased")
     body = body.strip()
     if not 1 <= len(body) <= MESSAGE_MAX_LENGTH:
         raise DomainError(
@@ -393,7 +403,8 @@ def report_message_add(
             field="attachments",
         )
     prepared = prepare_attachments(files)
-    with _files_on_disk(prepared) as (stored, not_saved), transaction.atomic():
+    data_key = key_for(report) if prepared else None
+    with _files_on_disk(prepared, data_key=data_key) as (stored, not_saved), transaction.atomic():
         message = ReportMessage.objects.create(
             report=report,
             author_kind=AuthorKind.REPORTER if acting_user is None else AuthorKind.STAFF,

@@ -225,6 +225,11 @@ def _status_page(request, shown, code, *, reply_form=None, message=None, status=
     )
 
 
+def _erased_page(request):
+    """A report the retention schedule erased: said plainly, nothing of it shown (410 Gone)."""
+    return render(request, "reports/status_erased.html", status=410)
+
+
 def _wrong_code(request, guess: GuessTry):
     if guess.wait:  # that was this client's last try for now
         return _too_many_page(request, guess.wait)
@@ -252,12 +257,16 @@ def report_status(request):
         if shown is None:
             return _wrong_code(request, guess)
         guess_right(guess)
+        if shown.report.erased_at is not None:
+            return _erased_page(request)
         return _status_page(request, shown, code)
 
     report = report_by_receipt_code(code)  # a reply acts on the whole report
     if report is None:
         return _wrong_code(request, guess)
     guess_right(guess)
+    if report.erased_at is not None:
+        return _erased_page(request)
     if wait := limited(request, MESSAGES, increment=True):
         return _too_many_page(request, wait)
     form = ReplyForm(request.POST, request.FILES or None)

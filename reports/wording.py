@@ -142,3 +142,12 @@ def files_not_saved(positions: tuple[int, ...], *, sent_with: str) -> str:
             len(positions),
         )
     return text % {"files": files}
+
+
+def report_erased() -> str:
+    """What a receipt code of a report the retention schedule erased answers (page, API, reply)."""
+    return _(
+        "This report was deleted under our data retention policy: nothing of it is kept, and messages "
+        "can no longer be sent to it. If it happens again, or you need help, send a new report. "
+        "How long we keep reports: see the privacy notice at /privasi/."
+    )

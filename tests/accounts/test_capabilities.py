@@ -42,6 +42,7 @@ EXPECTED = {
         C.SEE_IDENTITIES,
         C.WORK_ON_CASES,
         C.SUPERVISE,
+        C.PLACE_LEGAL_HOLD,
         C.SEE_DASHBOARD,
         C.EXPORT,
         C.EXPORT_IDENTITIES,

@@ -35,6 +35,7 @@ JOURNEY_FOLDERS = (
     "8-officer-day",
     "9-forum",
     "10-privacy",
+    "11-legal-hold",
     "axe",
     "logs",
 )

@@ -32,7 +32,6 @@ from core.backup import DATABASE_PART, FILES_PART, MANIFEST, BackupError, applie
 from core.encrypted_files import read_decrypted
 from core.fields import EncryptedFileNameField, EncryptedTextField
 from tests.core.test_key_rotation import SECRET, assert_every_encrypted_column_holds_data, everything
-from tests.services import missing
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -88,36 +87,6 @@ def keys(settings, tmp_path):
     return settings.FIELD_ENCRYPTION_KEYS
 
 
-@pytest.fixture
-def pg_tools(db):
-    """The suite's PostgreSQL must have client programs to match; without them this is a failure
-    under REQUIRE_SERVICES=1, not a quiet skip."""
-    major = connection.pg_version // 10000
-    try:
-        client_program("pg_dump", at_least=major)
-        client_program("pg_restore", at_least=major)
-    except BackupError as exc:
-        missing(str(exc))
-
-
-@pytest.fixture
-def fresh_database(db):
-    """Empty databases named after the test database, dropped at the end."""
-    created = []
-
-    def create() -> str:
-        name = f"{connection.settings_dict['NAME']}_restore_{secrets.token_hex(4)}"[:63]
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        created.append(name)
-        return name
-
-    yield create
-    with connection.cursor() as cursor:
-        for name in created:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def manage(*arguments: str, database: str, media_root: Path, tmp_path: Path) -> subprocess.CompletedProcess:
     """manage.py in another process, on `database` and `media_root`, with this test's keys."""
     env = {
@@ -143,10 +112,24 @@ def said(message: str, **values) -> str:
 
 
 def backup(destination: Path) -> tuple[Path, str]:
+    """A backup in `destination`, its data keys in `destination`'s sibling "keys" (key_export())."""
     out = io.StringIO()
-    call_command("backup", str(destination), stdout=out)
+    call_command("backup", str(destination), "--keys-to", str(destination.parent / "keys"), stdout=out)
     [folder] = [path for path in destination.iterdir() if path.name.startswith("kla-backup-")]
     return folder, out.getvalue()
+
+
+def restore(folder: Path, *, database: str, media_root: Path, tmp_path: Path, keys: Path | None = None):
+    """`manage.py restore` of `folder` in another process, with the newest key export (or `keys`)."""
+    keys = keys or key_export(folder.parent)
+    return manage(
+        "restore", str(folder), "--keys", str(keys), database=database, media_root=media_root, tmp_path=tmp_path
+    )
+
+
+def key_export(backups: Path) -> Path:
+    """The newest key export next to `backups` (written by backup() or `export_keys`)."""
+    return sorted((backups.parent / "keys").glob("kla-keys-*.json"))[-1]
 
 
 def test_it_restores_every_value_file_and_receipt_code_into_a_fresh_database(
@@ -166,6 +149,7 @@ def test_it_restores_every_value_file_and_receipt_code_into_a_fresh_database(
     assert manifest["migrations"] == before["migrations"]
     assert manifest["parts"][FILES_PART]["files"] == sum(len(names) for names in before["files"].values())
     assert sorted(path.name for path in folder.iterdir()) == sorted([DATABASE_PART, FILES_PART, MANIFEST])
+    assert manifest["data_keys"] == "apart"
     assert not [path for path in folder.parent.iterdir() if path != folder], "no partial folder left"
     key = keys[0].encode()
     for part in (DATABASE_PART, FILES_PART):
@@ -173,7 +157,7 @@ def test_it_restores_every_value_file_and_receipt_code_into_a_fresh_database(
     assert key not in (folder / DATABASE_PART).read_bytes() + (folder / FILES_PART).read_bytes()
 
     target, media = fresh_database(), tmp_path / "restored-media"
-    restored = manage("restore", str(folder), database=target, media_root=media, tmp_path=tmp_path)
+    restored = restore(folder, database=target, media_root=media, tmp_path=tmp_path)
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert said("6/6 The database is at this code's migrations; nothing to migrate.") in restored.stdout
 
@@ -201,12 +185,20 @@ def test_it_migrates_a_backup_made_by_older_code(pg_tools, fresh_database, tmp_p
     media = tmp_path / "media"
     migrated = manage("migrate", "areas", "0002", database=old, media_root=media, tmp_path=tmp_path)
     assert migrated.returncode == 0, migrated.stderr
-    made = manage("backup", str(tmp_path / "backups"), database=old, media_root=media, tmp_path=tmp_path)
+    made = manage(
+        "backup",
+        str(tmp_path / "backups"),
+        "--keys-to",
+        str(tmp_path / "keys"),
+        database=old,
+        media_root=media,
+        tmp_path=tmp_path,
+    )
     assert made.returncode == 0, made.stderr
     [folder] = (tmp_path / "backups").iterdir()
     assert json.loads((folder / MANIFEST).read_text())["migrations"]["areas"] == "0002_load_balikpapan"
 
-    restored = manage("restore", str(folder), database=new, media_root=tmp_path / "new-media", tmp_path=tmp_path)
+    restored = restore(folder, database=new, media_root=tmp_path / "new-media", tmp_path=tmp_path)
 
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "    areas.0003_kemendagri_codes\n" in restored.stdout
@@ -228,7 +220,7 @@ def test_it_refuses_a_database_that_is_not_empty(keys, pg_tools, tmp_path):
     keys_media = Path(django_settings.MEDIA_ROOT)
 
     with translation.override("en"), pytest.raises(CommandError, match=r"The database test_\w+ is not empty"):
-        call_command("restore", str(folder), stdout=io.StringIO())
+        call_command("restore", str(folder), "--keys", str(key_export(folder.parent)), stdout=io.StringIO())
 
     assert not keys_media.exists() or not any(keys_media.iterdir())
 
@@ -240,7 +232,7 @@ def test_it_refuses_a_media_folder_that_is_not_empty(keys, pg_tools, fresh_datab
     (media / "left-over.bin").write_bytes(b"x")
     target = fresh_database()
 
-    refused = manage("restore", str(folder), database=target, media_root=media, tmp_path=tmp_path)
+    refused = restore(folder, database=target, media_root=media, tmp_path=tmp_path)
 
     assert refused.returncode != 0
     assert (
@@ -270,7 +262,7 @@ def test_it_refuses_a_tampered_backup(keys, pg_tools, fresh_database, tmp_path, 
     (folder / part).write_bytes(bytes(damaged))
     target, media = fresh_database(), tmp_path / "restored-media"
 
-    refused = manage("restore", str(folder), database=target, media_root=media, tmp_path=tmp_path)
+    refused = restore(folder, database=target, media_root=media, tmp_path=tmp_path)
 
     assert refused.returncode != 0
     assert (
@@ -289,7 +281,7 @@ def test_a_failed_backup_leaves_no_folder_behind(keys, pg_tools, monkeypatch, tm
     destination = tmp_path / "backups"
 
     with translation.override("en"), pytest.raises(CommandError, match=r"pg_dump failed \(exit 1\)"):
-        call_command("backup", str(destination), stdout=io.StringIO())
+        call_command("backup", str(destination), "--keys-to", str(tmp_path / "keys"), stdout=io.StringIO())
 
     assert list(destination.iterdir()) == []
 
@@ -299,7 +291,7 @@ def test_it_refuses_a_destination_it_cannot_write_to(keys, tmp_path):
     blocked.write_text("not a folder")
 
     with translation.override("en"), pytest.raises(CommandError, match="Cannot write to"):
-        call_command("backup", str(blocked / "backups"), stdout=io.StringIO())
+        call_command("backup", str(blocked / "backups"), "--keys-to", str(tmp_path / "keys"), stdout=io.StringIO())
 
 
 def test_it_names_the_postgresql_version_it_needs_when_no_client_program_is_new_enough():

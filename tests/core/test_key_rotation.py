@@ -29,10 +29,12 @@ from accounts.models import Role
 from cases import legal, plans
 from cases import services as cs
 from cases.choices import AssessmentDomain
+from cases.legal_hold import case_legal_hold_place
 from cases.models import Case, CasePlan
 from cases.referrals import ReferralAnswerInput, TransferInput, case_transfer, referral_answer, referral_send
 from core.audit import audit_log
-from core.crypto import decrypt_text, encrypt_text, is_under_newest_key
+from core.crypto import data_key_of, decrypt_text, encrypt_text, is_under_newest_key
+from core.datakeys import forget_cached_keys
 from core.encrypted_files import read_decrypted
 from core.fields import EncryptedFileNameField, EncryptedTextField
 from core.management.commands.rotate_encryption_keys import encrypted_models
@@ -117,6 +119,7 @@ SECRET = {
     "hearing_note": "SECRET-hearing-note",
     "partner_contact": "SECRET-partner-contact",
     "partner_notes": "SECRET-partner-activity-notes",
+    "legal_hold_reason": "SECRET-legal-hold-reason",
 }
 # Where a reader finds each one after the old key is gone.
 SEEN_BY = {
@@ -270,6 +273,11 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
         expected_version=case.version,
         acting_user=supervisor,
     )
+    # A supervisor's legal hold, with its reason: the retention schedule leaves the case alone.
+    case = Case.objects.get(pk=case.pk)
+    case_legal_hold_place(
+        case=case, reason=SECRET["legal_hold_reason"], expected_version=case.version, acting_user=supervisor
+    )
 
     session = outreach_session_log(
         data=session_input(rt, facilitators=SECRET["facilitators"], notes=SECRET["session_notes"]),
@@ -346,14 +354,18 @@ def tokens_outside_encrypted_columns() -> list[str]:
 
 
 def assert_everything_is_under(key: str) -> None:
-    """Every encrypted column of every row, and every encrypted file, opens with `key` alone."""
+    """Every encrypted column of every row, and every encrypted file, opens with `key` alone: a
+    value under a data key through that key, which itself (core.DataKey.material) opens with `key`."""
     alone = Fernet(key)
+    forget_cached_keys()  # every data key is unwrapped again, under what is configured now
     for model in encrypted_models():
         tokens = [field for field in model._meta.local_concrete_fields if isinstance(field, EncryptedTextField)]
         files = [field for field in model._meta.local_concrete_fields if isinstance(field, EncryptedFileNameField)]
         for row in raw_rows(model, [field.column for field in tokens]) if tokens else []:
             for value in row:
-                if value:
+                if value and data_key_of(value) is not None:
+                    decrypt_text(value)
+                elif value:
                     alone.decrypt(value.encode())
         for row in raw_rows(model, [field.column for field in files]) if files else []:
             for name in row:

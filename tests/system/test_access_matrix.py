@@ -151,6 +151,10 @@ EXPECTED = {
     "staf/kasus/<uuid:uuid>/hukum/polisi/": ("case", "302 403 403 405 405 405 405 403 403"),
     "staf/kasus/<uuid:uuid>/hukum/tidak-ke-polisi/": ("case", "302 403 403 405 405 405 405 403 403"),
     "staf/kasus/<uuid:uuid>/hukum/sidang/": ("case", "302 403 403 405 405 405 405 403 403"),
+    # the legal hold (PLACE_LEGAL_HOLD: supervisors; 403 to others before any case is looked up): placing is
+    # POST-only; releasing asks first (GET), and a case not held sends back to the case page
+    "staf/kasus/<uuid:uuid>/penahanan/": ("case", "302 403 403 403 403 405 403 403 403"),
+    "staf/kasus/<uuid:uuid>/penahanan/lepas/": ("case", "302 403 403 403 403 302 403 403 403"),
     # --- accounts: a logged-in person is sent on from the login and code pages; logout is POST-only
     "akun/masuk/": (None, "200 302 302 302 302 302 302 302 302"),
     "akun/verifikasi/": (None, "302 302 302 302 302 302 302 302 302"),
@@ -217,6 +221,7 @@ EXPECTED = {
     "api/v1/cases/<uuid:uuid>/legal/police/": ("case", "403 403 403 405 405 405 405 403 403"),
     "api/v1/cases/<uuid:uuid>/legal/hearings/": ("case", "403 403 403 405 405 405 405 403 403"),
     "api/v1/cases/<uuid:uuid>/perpetrators/": ("case", "403 403 403 405 405 405 405 403 403"),
+    "api/v1/cases/<uuid:uuid>/legal-hold/": ("case", "403 403 403 405 405 405 405 403 403"),
     "api/v1/outreach/sessions/": (None, "403 200 200 200 200 200 200 403 403"),
     "api/v1/outreach/sessions/<uuid:uuid>/": ("session", "403 404 200 200 200 200 200 403 403"),
     "api/v1/outreach/groups/": (None, "403 200 200 200 200 200 200 403 403"),
@@ -284,6 +289,8 @@ API_EXPECTED = {
     "POST /api/v1/cases/{uuid}/legal/police/": ("case", "403 403 403 404 400 400 403 403 403"),
     "POST /api/v1/cases/{uuid}/legal/hearings/": ("case", "403 403 403 404 400 400 403 403 403"),
     "POST /api/v1/cases/{uuid}/perpetrators/": ("case", "403 403 403 404 400 400 403 403 403"),
+    # the legal hold: supervisors place and release it (an empty body is incomplete); its state is on the case
+    "POST /api/v1/cases/{uuid}/legal-hold/": ("case", "403 403 403 404 403 400 403 403 403"),
     # --- outreach: volunteers write in their own RTs (another RT's record looks missing), the agency reads;
     # a PATCH with nothing in it changes nothing and answers the record
     "GET /api/v1/outreach/sessions/": (None, "403 200 200 200 200 200 200 403 403"),

@@ -232,13 +232,20 @@ def test_the_identifying_fields_are_every_encrypted_field_of_every_model():
         "reporter_name",
         "contact_consent_note",
     )
-    assert identifying_fields(Case) == ("needs", "closure_explanation", "closure_justification", "closing_message")
+    assert identifying_fields(Case) == (
+        "needs",
+        "closure_explanation",
+        "closure_justification",
+        "closing_message",
+        "legal_hold_reason",
+    )
     assert identifying_fields(Child) == ("name", "birth_date", "guardian_contact")
     assert identifying_fields(Case, through="case_link__case") == (
         "case_link__case__needs",
         "case_link__case__closure_explanation",
         "case_link__case__closure_justification",
         "case_link__case__closing_message",
+        "case_link__case__legal_hold_reason",
     )
 
 

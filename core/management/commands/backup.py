@@ -13,7 +13,10 @@ The backup is built in a hidden folder next to its final place and renamed only 
 and the manifest are written and flushed: a folder named kla-backup-… is always complete. On any
 failure the hidden folder is removed and the command exits non-zero.
 
-Files are archived as they are on disk, still encrypted; the keys are not in the backup.
+Files are archived as they are on disk, still encrypted; the keys are not in the backup. The
+data keys of reports and cases are left out of the dump too and written, after it, into a key
+export in the --keys-to folder, which must be kept elsewhere (core.backup). Written after the
+dump, the export holds a key for every record the dump holds.
 Do not run it while `rotate_encryption_keys` runs: a file re-encrypted between the dump and the
 archive is fine, but a backup taken half-way needs the old key as well as the new one.
 """
@@ -39,11 +42,13 @@ from core.backup import (
     applied_migrations,
     client_program,
     code_commit,
+    data_key_table,
     fsync_folder,
     part_entry,
     remove_tree,
     run_client,
     server_major,
+    write_key_export,
     write_private,
 )
 
@@ -61,14 +66,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("dest_dir", help="Folder in which the backup folder is created.")
+        parser.add_argument(
+            "--keys-to",
+            required=True,
+            help="Folder for the data keys' export, kept apart from the backups (another disk or place).",
+        )
 
-    def handle(self, *args, dest_dir, **options):
+    def handle(self, *args, dest_dir, keys_to, **options):
         destination = Path(dest_dir).resolve()
+        keys_folder = Path(keys_to).resolve()
         media_root = Path(settings.MEDIA_ROOT).resolve()
         if destination == media_root or destination.is_relative_to(media_root):
             raise CommandError(
                 _("%(dest)s is inside MEDIA_ROOT (%(media)s): choose a folder outside it.")
                 % {"dest": destination, "media": media_root}
+            )
+        if keys_folder.is_relative_to(destination) or destination.is_relative_to(keys_folder):
+            raise CommandError(
+                _(
+                    "The data keys (%(keys)s) must be kept apart from the backups (%(dest)s): a backup "
+                    "stored with its keys can bring back what was erased. Choose a folder outside it."
+                )
+                % {"keys": keys_folder, "dest": destination}
             )
         try:
             destination.mkdir(parents=True, exist_ok=True)
@@ -85,6 +104,8 @@ class Command(BaseCommand):
             manifest = self.build(building, media_root=media_root, created_at=created_at)
             os.rename(building, final)
             fsync_folder(destination)
+            self.stdout.write(_("Exporting the data keys to %(folder)s…") % {"folder": keys_folder})
+            key_export, key_count = write_key_export(keys_folder, created_at=timezone.now())
         except BackupError as exc:
             remove_tree(building)
             raise CommandError(str(exc)) from exc
@@ -97,6 +118,10 @@ class Command(BaseCommand):
                 _("Backup complete: %(path)s (database %(db_bytes)s bytes, %(files)d files).")
                 % {"path": final, "db_bytes": manifest["parts"][DATABASE_PART]["bytes"], "files": files}
             )
+        )
+        self.stdout.write(
+            _("Data keys: %(count)d, in %(path)s. Restore needs it (restore --keys).")
+            % {"count": key_count, "path": key_export}
         )
         self.stdout.write(
             _(
@@ -117,7 +142,10 @@ class Command(BaseCommand):
         # in the dump but not here, and restore would then only find nothing left to migrate.
         migrations = applied_migrations()
         dump = folder / DATABASE_PART
-        run_client(pg_dump, ["--format=custom", "--no-password", f"--file={dump}"])
+        run_client(
+            pg_dump,
+            ["--format=custom", "--no-password", f"--exclude-table-data={data_key_table()}", f"--file={dump}"],
+        )
         os.chmod(dump, 0o600)
 
         self.stdout.write(_("2/3 Archiving the encrypted files in %(media)s…") % {"media": media_root})
@@ -131,6 +159,7 @@ class Command(BaseCommand):
             "commit": code_commit(),
             "database": {"server_major": major, "pg_dump_version": pg_dump.version, "pg_dump_major": pg_dump.major},
             "migrations": migrations,
+            "data_keys": "apart",
             "parts": {DATABASE_PART: part_entry(dump), FILES_PART: part_entry(archive, files=count)},
         }
         write_private(folder / MANIFEST, json.dumps(manifest, indent=2).encode())

@@ -13,10 +13,14 @@ In order, stopping at the first problem:
 2. the database and MEDIA_ROOT are checked to be empty;
 3. the files are unpacked into a hidden folder next to MEDIA_ROOT (nothing outside it: tar's
    "data" filter);
-4. `pg_restore --single-transaction --exit-on-error`: the whole database or nothing;
+4. `pg_restore --single-transaction --exit-on-error`: the whole database or nothing. A backup that
+   left the data keys out (format 2) is restored in two steps, tables and rows first, then the
+   keys from the export given with --keys, then indexes and constraints: a record whose key the
+   export lacks (an export older than the backup) stops it there;
 5. the files are moved into MEDIA_ROOT;
 6. `migrate`, if this code has migrations the backup had not applied (it says which);
-7. a sample of encrypted values and files is opened with the keys configured here, so that a
+7. what was erased since the backup (its key is shredded in the export) is blanked here too;
+8. a sample of encrypted values and files is opened with the keys configured here, so that a
    restore with the wrong FIELD_ENCRYPTION_KEYS is found now, not by the first officer.
 """
 
@@ -39,6 +43,9 @@ from core.backup import (
     KEYS_KEPT_APART,
     BackupError,
     client_program,
+    insert_data_keys,
+    owners_without_keys,
+    read_key_export,
     read_manifest,
     remove_tree,
     run_client,
@@ -46,6 +53,7 @@ from core.backup import (
     verify_parts,
 )
 from core.crypto import UndecryptableError, decrypt_text
+from core.datakeys import ShreddedError, blank_shredded, forget_cached_keys
 from core.encrypted_files import read_decrypted
 from core.fields import EncryptedFileNameField, EncryptedTextField
 from core.management.commands.rotate_encryption_keys import encrypted_models
@@ -59,13 +67,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("src_dir", help="The backup folder (kla-backup-…) holding manifest.json.")
+        parser.add_argument(
+            "--keys",
+            help="The data keys' export (kla-keys-….json from `backup --keys-to` or `export_keys`), "
+            "the newest there is. Needed for every backup but the oldest format.",
+        )
 
-    def handle(self, *args, src_dir, **options):
+    def handle(self, *args, src_dir, keys, **options):
         source = Path(src_dir).resolve()
         media_root = Path(settings.MEDIA_ROOT).resolve()
         unpacked = None
         try:
             manifest = read_manifest(source)
+            keys_apart = manifest.get("data_keys") == "apart"
+            if keys_apart and not keys:
+                raise BackupError(
+                    _(
+                        "This backup holds no data keys: give the newest key export with --keys "
+                        "(kla-keys-….json, written by `backup --keys-to` or `export_keys`). Nothing was changed."
+                    )
+                )
+            key_export = read_key_export(Path(keys).resolve()) if keys_apart else None
             self.stdout.write(_("1/6 Checking the backup's checksums…"))
             verify_parts(source, manifest)
             self.refuse_newer_backup(manifest)
@@ -82,18 +104,21 @@ class Command(BaseCommand):
                 _("4/6 Restoring the database with %(program)s (PostgreSQL %(version)s)…")
                 % {"program": pg_restore.path, "version": pg_restore.version}
             )
-            run_client(
-                pg_restore,
-                [
-                    "--no-owner",
-                    "--no-privileges",
-                    "--single-transaction",
-                    "--exit-on-error",
-                    "--no-password",
-                    f"--dbname={connections[DEFAULT_DB_ALIAS].settings_dict['NAME']}",
-                    str(source / DATABASE_PART),
-                ],
-            )
+            arguments = [
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                "--no-password",
+                f"--dbname={connections[DEFAULT_DB_ALIAS].settings_dict['NAME']}",
+                str(source / DATABASE_PART),
+            ]
+            if key_export is None:
+                run_client(pg_restore, arguments)
+            else:
+                run_client(pg_restore, ["--section=pre-data", "--section=data", *arguments])
+                self.restore_keys(key_export)
+                run_client(pg_restore, ["--section=post-data", *arguments])
             self.stdout.write(_("5/6 Moving the files into %(media)s…") % {"media": media_root})
             self.move_into(unpacked, media_root)
         except BackupError as exc:
@@ -103,6 +128,25 @@ class Command(BaseCommand):
                 remove_tree(unpacked)
 
         migrated = self.migrate_if_needed()
+        forget_cached_keys()
+        erased, refused = blank_shredded()
+        if erased:
+            self.stdout.write(
+                _(
+                    "%(count)d reports or cases were erased after this backup was made (their keys are "
+                    "shredded in the export): their values are blanked here too."
+                )
+                % {"count": erased}
+            )
+        if refused:
+            self.stderr.write(
+                _(
+                    "%(count)d cases erased after this backup are under a legal hold in it and were not "
+                    "blanked; their keys are shredded, so their values cannot be read. Release the hold "
+                    "and run `manage.py retention`."
+                )
+                % {"count": refused}
+            )
         unreadable = self.sample_decrypts()
         self.stdout.write(
             self.style.SUCCESS(
@@ -127,6 +171,23 @@ class Command(BaseCommand):
                     "to the values of the installation the backup came from."
                 )
                 % {"keys": ", ".join(KEYS_KEPT_APART)}
+            )
+
+    def restore_keys(self, export: dict) -> None:
+        count = insert_data_keys(export)
+        self.stdout.write(
+            _("    %(count)d data keys from the export of %(created_at)s.")
+            % {"count": count, "created_at": export["created_at"]}
+        )
+        missing = owners_without_keys()
+        if missing:
+            raise BackupError(
+                _(
+                    "The key export lacks the keys of %(count)d reports or cases of this backup: it is "
+                    "older than the backup. Drop and create the database, empty MEDIA_ROOT, and restore "
+                    "again with a key export taken after the backup."
+                )
+                % {"count": missing}
             )
 
     def refuse_newer_backup(self, manifest: dict) -> None:
@@ -210,18 +271,20 @@ class Command(BaseCommand):
                     continue
                 column = quote(field.column)
                 with connection.cursor() as cursor:
-                    cursor.execute(f"SELECT {column} FROM {table} WHERE {column} <> '' LIMIT 1")  # noqa: S608
-                    row = cursor.fetchone()
-                if row is None:
-                    continue
+                    cursor.execute(f"SELECT {column} FROM {table} WHERE {column} <> '' LIMIT 20")  # noqa: S608
+                    rows = cursor.fetchall()
                 label = f"{model._meta.label}.{field.name}"
-                try:
-                    if isinstance(field, EncryptedTextField):
-                        decrypt_text(row[0])
-                    else:
-                        read_decrypted(row[0])
-                except UndecryptableError:
-                    problems.append(_("%(field)s: no key opens it.") % {"field": label})
-                except FileNotFoundError:
-                    problems.append(_("%(field)s: the file %(name)s is missing.") % {"field": label, "name": row[0]})
+                for (value,) in rows:  # the first that is not erased on purpose
+                    try:
+                        if isinstance(field, EncryptedTextField):
+                            decrypt_text(value)
+                        else:
+                            read_decrypted(value)
+                    except ShreddedError:
+                        continue
+                    except UndecryptableError:
+                        problems.append(_("%(field)s: no key opens it.") % {"field": label})
+                    except FileNotFoundError:
+                        problems.append(_("%(field)s: the file %(name)s is missing.") % {"field": label, "name": value})
+                    break
         return problems

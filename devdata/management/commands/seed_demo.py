@@ -9,6 +9,7 @@ from alerts.models import NotificationPreference
 from areas.models import RT, Kelurahan
 from areas.services import rt_bulk_import
 from cases.demo import seed_demo_referrals
+from devdata.retention_demo import seed_demo_retention
 from outreach.demo import seed_demo_outreach
 from reports.demo import seed_demo_reports
 from triage.demo import seed_demo_cases, seed_demo_intake
@@ -115,6 +116,14 @@ class Command(BaseCommand):
                 _("Referrals: %(count)d fictional referrals recorded, one still unanswered.") % {"count": referrals}
                 if referrals
                 else _("Referrals: already present, none added.")
+            )
+            # Last: old records for `manage.py retention --dry-run` (and one case it must leave alone).
+            old = seed_demo_retention()
+            self.stdout.write(
+                _("Retention: %(count)d old fictional records created (see manage.py retention --dry-run).")
+                % {"count": old}
+                if old
+                else _("Retention: old records already present, none added.")
             )
 
         self.stdout.write("")
