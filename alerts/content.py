@@ -66,6 +66,10 @@ TITLES = {
     AlertKind.BREACH_OVERDUE: lambda: _("Breach not notified in time (UU PDP Pasal 46)"),
     AlertKind.REQUEST_DUE: lambda: _("A data subject's request is due soon"),
     AlertKind.REQUEST_OVERDUE: lambda: _("A data subject's request is overdue"),
+    AlertKind.WHATSAPP_FAILED: lambda: _("A WhatsApp message to the reporter could not be delivered"),
+    AlertKind.WHATSAPP_STUCK: lambda: _(
+        "A WhatsApp message from the reporter could not be processed yet: it is kept and tried again"
+    ),
 }
 # Lateness of a privacy register entry is counted from its deadline.
 PRIVACY_LATE_KINDS = {AlertKind.BREACH_OVERDUE, AlertKind.REQUEST_OVERDUE}
@@ -73,7 +77,12 @@ PRIVACY_LATE_KINDS = {AlertKind.BREACH_OVERDUE, AlertKind.REQUEST_OVERDUE}
 # Lateness is counted from the report's acknowledgement deadline: for the escalation ladder only.
 LATE_KINDS = {AlertKind.ESCALATION_SUPERVISOR, AlertKind.ESCALATION_HEAD}
 # About a reporter's message: they link to the case page when the report is in a case.
-REPORTER_KINDS = {AlertKind.REPORTER_MESSAGE, AlertKind.REPORTER_MESSAGE_UNREAD}
+REPORTER_KINDS = {
+    AlertKind.REPORTER_MESSAGE,
+    AlertKind.REPORTER_MESSAGE_UNREAD,
+    AlertKind.WHATSAPP_FAILED,
+    AlertKind.WHATSAPP_STUCK,
+}
 
 
 # Everything alert_content reads of an alert about a report, or about a case (paths from Alert),

@@ -32,6 +32,11 @@ class AlertKind(models.TextChoices):
     BREACH_OVERDUE = "breach_due_2", _("Breach not notified in time (UU PDP)")
     REQUEST_DUE = "pdp_request_due", _("Data subject request due soon")
     REQUEST_OVERDUE = "pdp_request_2", _("Data subject request overdue")
+    # A WhatsApp message to the reporter could not be delivered (whatsapp.outbound): never silent.
+    WHATSAPP_FAILED = "whatsapp_failed", _("WhatsApp message to the reporter not delivered")
+    # A WhatsApp message from the reporter still not processed after WHATSAPP_MAX_ATTEMPTS
+    # (whatsapp.inbound): it is kept and retried, and the report's officers know it is waiting.
+    WHATSAPP_STUCK = "whatsapp_stuck", _("WhatsApp message from the reporter not yet processed")
 
 
 # About a privacy register entry (a breach, a data subject's request), not a report or a case.

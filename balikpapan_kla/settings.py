@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "alerts",
     "dashboard",
     "privacy",
+    "whatsapp",
     # Fictional data for the demo and benchmarks (seed_demo, seed_volume); imports every app.
     "devdata",
 ]
@@ -236,9 +237,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.sweep",
         "schedule": float(env.int("ALERT_SWEEP_SECONDS", default=60, minimum=1)),
     },
+    # WhatsApp messages to reporters that are due: retries, and what the broker lost.
+    "whatsapp-outbound-sweep": {
+        "task": "whatsapp.outbound_tasks.sweep_outbound",
+        "schedule": float(env.int("ALERT_SWEEP_SECONDS", default=60, minimum=1)),
+    },
     "alerts-reminders": {
         "task": "alerts.tasks.remind",
         "schedule": float(env.int("ALERT_REMINDER_SECONDS", default=3600, minimum=1)),
+    },
+    # WhatsApp messages from reporters to process again, and drafts left unfinished to file.
+    "whatsapp-inbound-sweep": {
+        "task": "whatsapp.tasks.sweep_inbound",
+        "schedule": float(env.int("ALERT_SWEEP_SECONDS", default=60, minimum=1)),
     },
     "worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",
@@ -509,6 +520,43 @@ RETENTION_DUPLICATE_YEARS = env.int("RETENTION_DUPLICATE_YEARS", default=1, mini
 RETENTION_CLOSED_CASE_YEARS = env.int("RETENTION_CLOSED_CASE_YEARS", default=10, minimum=1)
 RETENTION_YOUNGEST_CHILD_AGE = env.int("RETENTION_YOUNGEST_CHILD_AGE", default=21, minimum=18)
 RETENTION_OUTREACH_PHOTO_YEARS = env.int("RETENTION_OUTREACH_PHOTO_YEARS", default=2, minimum=1)
+
+# --- WhatsApp (WhatsApp Business Cloud API; the whatsapp app) ---------------------------------
+
+# All four set: the channel is on. None set: it is off and its webhook URL answers 404. Some but
+# not all: the process refuses to start (a half-configured door would lose messages).
+WHATSAPP_PHONE_NUMBER_ID = env.raw("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_ACCESS_TOKEN = env.raw("WHATSAPP_ACCESS_TOKEN")
+WHATSAPP_APP_SECRET = env.raw("WHATSAPP_APP_SECRET")
+WHATSAPP_VERIFY_TOKEN = env.raw("WHATSAPP_VERIFY_TOKEN")
+_whatsapp_set = [
+    bool(value)
+    for value in (WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN)
+]
+WHATSAPP_ENABLED = all(_whatsapp_set)
+if any(_whatsapp_set) and not WHATSAPP_ENABLED:
+    fail(
+        "WHATSAPP_PHONE_NUMBER_ID",
+        "WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET dan WHATSAPP_VERIFY_TOKEN harus "
+        "diisi semua (kanal WhatsApp aktif) atau dikosongkan semua (nonaktif)",
+        "WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET and WHATSAPP_VERIFY_TOKEN must all be "
+        "set (the WhatsApp channel on) or all be empty (off)",
+    )
+# Meta's Graph API; tests point it at a local fake server.
+WHATSAPP_GRAPH_API_URL = env.url(
+    "WHATSAPP_GRAPH_API_URL", default="https://graph.facebook.com", schemes=("http", "https")
+).rstrip("/")
+WHATSAPP_API_VERSION = env.raw("WHATSAPP_API_VERSION") or "21.0"
+# The approved message template sent outside the 24-hour customer-service window: it says only
+# that there is a new message (no content), with a link to the status page.
+WHATSAPP_TEMPLATE_NAME = env.raw("WHATSAPP_TEMPLATE_NAME") or "pesan_baru_dp3akb"
+WHATSAPP_TEMPLATE_LANGUAGE = env.raw("WHATSAPP_TEMPLATE_LANGUAGE") or "id"
+# A conversation left unfinished this long is filed as it is, marked incomplete.
+WHATSAPP_DRAFT_HOURS = env.int("WHATSAPP_DRAFT_HOURS", default=24, minimum=1)
+# ... and this soon when the child said a child is in danger now (the report is urgent).
+WHATSAPP_DANGER_DRAFT_MINUTES = env.int("WHATSAPP_DANGER_DRAFT_MINUTES", default=15, minimum=1)
+WHATSAPP_SEND_TIMEOUT_SECONDS = env.int("WHATSAPP_SEND_TIMEOUT_SECONDS", default=10, minimum=1)
+WHATSAPP_MAX_ATTEMPTS = env.int("WHATSAPP_MAX_ATTEMPTS", default=6, minimum=1)
 
 # --- API -----------------------------------------------------------------------------------
 

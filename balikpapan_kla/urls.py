@@ -31,6 +31,8 @@ urlpatterns = [
     path("statistik/", include("dashboard.public_urls")),
     path("staf/laporan/", include("triage.urls")),
     path("staf/kasus/", include("cases.case_urls")),
+    # Meta's WhatsApp Business Cloud API webhook (404 while the channel is off).
+    path("whatsapp/", include("whatsapp.urls")),
     # akun/ and staf/ itself (where staff land after logging in): one app across both prefixes.
     path("", include("accounts.urls")),
     # One address, two apps: the staff inbox (GET) and the reporter's submission (POST, anonymous,

@@ -258,7 +258,10 @@ class Report(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(channel__in=[Channel.VOLUNTEER, *INTAKE_CHANNELS], submitted_by__isnull=False)
-                | (~models.Q(channel__in=[Channel.VOLUNTEER, *INTAKE_CHANNELS]) & models.Q(submitted_by__isnull=True)),
+                | (~models.Q(channel__in=[Channel.VOLUNTEER, *INTAKE_CHANNELS]) & models.Q(submitted_by__isnull=True))
+                # WhatsApp is a staff intake channel (an officer records it) and a door of its own
+                # (the whatsapp app's conversation files it, nobody submits it).
+                | models.Q(channel=Channel.WHATSAPP, submitted_by__isnull=True),
                 name="report_submitter_matches_channel",
             ),
             models.CheckConstraint(

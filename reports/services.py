@@ -39,6 +39,7 @@ from .choices import (
     ReporterRole,
 )
 from .models import Report, ReportAttachment, ReportMessage, ReportViolenceType
+from .outgoing import staff_message_added
 from .priority import acknowledge_deadline, assess_priority
 from .receipt import new_receipt_code, receipt_hash, submission_key_hash
 
@@ -251,7 +252,7 @@ def report_submit(
     compare = channel == Channel.API  # a form's token stands for "this form", whatever was changed
     if (channel == Channel.VOLUNTEER) != user_can(acting_user, Capability.REPORT_FOR_RT):
         raise DomainError(_("Only an RT volunteer submits on someone's behalf."), code="volunteer_channel")
-    recorded_by_staff = channel in INTAKE_CHANNELS
+    recorded_by_staff = channel in INTAKE_CHANNELS and not _whatsapp_door(channel, data, acting_user)
     if recorded_by_staff != isinstance(data, IntakeInput):
         raise DomainError(_("Choose how the complaint came in."), code="invalid", field="channel")
     if recorded_by_staff and not user_can(acting_user, Capability.RECORD_INTAKE):
@@ -303,10 +304,17 @@ def report_submit(
     return SubmittedReport(report=report, receipt_code=code, files_not_saved=not_saved)
 
 
+def _whatsapp_door(channel: str, data: ReportInput, acting_user: User | None) -> bool:
+    """The WhatsApp door (the whatsapp app's guided conversation) files a reporter's own report,
+    with nobody recording it; an officer recording a complaint that came by WhatsApp is a staff
+    intake (IntakeInput, an acting officer), as the other INTAKE_CHANNELS."""
+    return channel == Channel.WHATSAPP and acting_user is None and not isinstance(data, IntakeInput)
+
+
 def _report_create(
     *, data, prepared, code, channel, acting_user, decision, now, violence_types, key_hash, fingerprint
 ) -> tuple[Report, tuple[int, ...]]:
-    recorded_by_staff = channel in INTAKE_CHANNELS
+    recorded_by_staff = isinstance(data, IntakeInput)  # report_submit checked it matches the channel
     # The report's data key, before its files are written under it. Kept if the report then
     # fails: a key that encrypts nothing reveals nothing.
     data_key = new_data_key() if prepared else None
@@ -425,6 +433,8 @@ def report_message_add(
         )
         if acting_user is None:
             reporter_message_alert(message)
+        else:  # to the reporter's other channel too (WhatsApp), in this transaction
+            staff_message_added(message)
     message.files_not_saved = not_saved
     return message
 

@@ -268,6 +268,10 @@ RECEIVES = {
     AlertKind.BREACH_OVERDUE: (Capability.READ_PRIVACY_REGISTERS,),
     AlertKind.REQUEST_DUE: (Capability.MANAGE_PRIVACY_REGISTERS,),
     AlertKind.REQUEST_OVERDUE: (Capability.READ_PRIVACY_REGISTERS,),
+    # a WhatsApp message to the reporter not delivered (whatsapp.outbound): as a reporter's message
+    AlertKind.WHATSAPP_FAILED: (Capability.TAKE_CASES, Capability.GO_ON_DUTY, Capability.ESCALATION_LEVEL_2),
+    # a WhatsApp message from the reporter stuck (whatsapp.inbound): as a reporter's message
+    AlertKind.WHATSAPP_STUCK: (Capability.TAKE_CASES, Capability.GO_ON_DUTY, Capability.ESCALATION_LEVEL_2),
 }
 CASE_KINDS = {AlertKind.FOLLOW_UP_DUE, AlertKind.SERVICE_DUE, AlertKind.STILL_OVERDUE, AlertKind.CASE_INACTIVE}
 CASE_KINDS |= {AlertKind.REFERRAL_UNANSWERED}

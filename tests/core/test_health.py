@@ -174,9 +174,11 @@ def test_it_reads_the_same_three_queries_whatever_the_number_of_deliveries(clien
     new_report()
 
     many = queries()
-    # SELECT 1; the last heartbeat; one pass over the deliveries not yet sent or failed.
-    assert len(few) == len(many) == 3
+    # SELECT 1; the last heartbeat; one pass over the deliveries not yet sent or failed; one count
+    # of the WhatsApp messages stuck unprocessed (whatsapp.inbound.inbound_degradation).
+    assert len(few) == len(many) == 4
     assert "alerts_delivery" in many[2] and "alerts_delivery" not in many[1]
+    assert "whatsapp_inbound" in many[3]
 
 
 def test_it_keeps_serving_but_is_degraded_when_the_broker_is_unreachable(client, real_services, monkeypatch):

@@ -76,6 +76,9 @@ from tests.system.test_access_matrix import (
 )
 from triage import services as ts
 from triage.services import report_change_priority, report_intake
+from whatsapp.models import Contact, Conversation, Inbound, ReportContact
+from whatsapp.numbers import number_hash
+from whatsapp.outbound import queue_text
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +123,7 @@ SECRET = {
     "partner_contact": "SECRET-partner-contact",
     "partner_notes": "SECRET-partner-activity-notes",
     "legal_hold_reason": "SECRET-legal-hold-reason",
+    "whatsapp_number": "6281377775555",
 }
 # Where a reader finds each one after the old key is gone.
 SEEN_BY = {
@@ -304,6 +308,15 @@ def everything(*, officer, supervisor, volunteer, rt) -> dict:
     breach_update(
         breach=breach, data=BreachUpdateInput(measures="Sandi diganti.", subjects_estimate=2), acting_user=dpo
     )
+    # WhatsApp: the reporter's number (shown on the triage page to those who see identities), an
+    # open conversation's answers, a message not yet processed and one not yet sent.
+    wa_contact = Contact.objects.create(
+        phone=SECRET["whatsapp_number"], number_hash=number_hash(SECRET["whatsapp_number"])
+    )
+    ReportContact.objects.create(report=report, contact=wa_contact)
+    Conversation.objects.create(contact=wa_contact, answers='{"story": ["Anak tetangga dipukul"]}')
+    Inbound.objects.create(wa_message_id="wamid.key-rotation", payload='{"type": "text", "text": {"body": "halo"}}')
+    queue_text(wa_contact, "Terima kasih, laporanmu sudah kami terima.", report=report)
     return {
         "report": report,
         "attachment": report.attachments.first(),

@@ -59,6 +59,9 @@ EXPECTED = {
     # the quick exit: on to a page of another site, for everybody
     "keluar/": (None, "200 200 200 200 200 200 200 200 200"),
     "healthz": (None, "200 200 200 200 200 200 200 200 200"),
+    # Meta's WhatsApp webhook: off in tests (no WHATSAPP_* secrets), so not there for anyone;
+    # on, only a GET with the verify token or a signed POST gets in (tests/whatsapp/test_webhook.py).
+    "whatsapp/webhook/": (None, "404 404 404 404 404 404 404 404 404"),
     "readyz": (None, "200 200 200 200 200 200 200 200 200"),
     "lapor/": (None, "200 200 200 200 200 200 200 200 200"),
     "lapor/status/": (None, "200 200 200 200 200 200 200 200 200"),
