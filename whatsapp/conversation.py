@@ -263,13 +263,10 @@ def conversation_step(conversation: Conversation, message, *, now: datetime) -> 
         said = unsupported_text()
     step = conversation.step
     answer = message.choice or _plain(message.text)
-    kept = _("We kept what you wrote.")
     if step == ConversationStep.DANGER:
         yes_no = _yes_no(message)
         if yes_no is None:
-            said = kept if _keep_text(answers, message.text) else said
-            _save(conversation, answers)
-            _ask(contact, step, before=said)
+            _ask_again(conversation, answers, message, kept_reply=_("We kept what you wrote."), said=said)
             return
         answers["danger"] = YesNoUnknown.YES if yes_no == YES else YesNoUnknown.NO
         _save(conversation, answers, ConversationStep.WHAT)
@@ -295,10 +292,8 @@ def conversation_step(conversation: Conversation, message, *, now: datetime) -> 
     if step == ConversationStep.WHERE:
         place = _place(answer, message.text)
         if place is None:
-            if _keep_text(answers, message.text):
-                said = _("We could not find that kelurahan in Balikpapan. We kept what you wrote.")
-            _save(conversation, answers)
-            _ask(contact, step, before=said)
+            kept_reply = _("We could not find that kelurahan in Balikpapan. We kept what you wrote.")
+            _ask_again(conversation, answers, message, kept_reply=kept_reply, said=said)
             return
         answers["location_kind"], answers["kelurahan"] = place
         _keep_if_more_than_an_answer(answers, message.text)
@@ -308,10 +303,8 @@ def conversation_step(conversation: Conversation, message, *, now: datetime) -> 
     if step == ConversationStep.AGE:
         age = _age(answer)
         if age is None and not _dont_know(answer):
-            if _keep_text(answers, message.text):
-                said = _("Please write the age as a number from 0 to 17. We kept what you wrote.")
-            _save(conversation, answers)
-            _ask(contact, step, before=said)
+            kept_reply = _("Please write the age as a number from 0 to 17. We kept what you wrote.")
+            _ask_again(conversation, answers, message, kept_reply=kept_reply, said=said)
             return
         answers["age"] = age
         _save(conversation, answers, ConversationStep.CONTACT)
@@ -320,13 +313,20 @@ def conversation_step(conversation: Conversation, message, *, now: datetime) -> 
     if step == ConversationStep.CONTACT:
         yes_no = _yes_no(message)
         if yes_no is None:
-            said = kept if _keep_text(answers, message.text) else said
-            _save(conversation, answers)
-            _ask(contact, step, before=said)
+            _ask_again(conversation, answers, message, kept_reply=_("We kept what you wrote."), said=said)
             return
         answers["consent"] = yes_no == YES
         _save(conversation, answers)
         conversation_file(conversation, incomplete=False)
+
+
+def _ask_again(conversation: Conversation, answers: dict, message, *, kept_reply: str, said: str) -> None:
+    """The message did not answer the question: whatever it said is kept in the story (and the
+    reporter told so), and the same question is asked again."""
+    if _keep_text(answers, message.text):
+        said = kept_reply
+    _save(conversation, answers)
+    _ask(conversation.contact, conversation.step, before=said)
 
 
 def _place(answer: str, text: str) -> tuple[str, int | None] | None:
